@@ -1,0 +1,25 @@
+//! Errors of the text layer. Each names the file, line or value at fault.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 { path: PathBuf, offset: usize },
+    #[error("WordNet database not found: {path} is missing {missing}; point --wordnet (or $JOURNEY_DATA) at a WordNet 3.0 dict folder, e.g. Debian's /usr/share/wordnet")]
+    MissingWordNet { path: PathBuf, missing: String },
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}

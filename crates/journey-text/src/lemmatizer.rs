@@ -1,0 +1,1 @@
+//! lemmatizer (to be written)

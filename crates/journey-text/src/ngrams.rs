@@ -1,0 +1,1 @@
+//! ngrams (to be written)

@@ -1,0 +1,1 @@
+//! porter (to be written)

@@ -1,0 +1,1 @@
+//! porter2 (to be written)

@@ -1,0 +1,1 @@
+//! sentences (to be written)

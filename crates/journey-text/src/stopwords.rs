@@ -1,0 +1,1 @@
+//! stopwords (to be written)

@@ -1,0 +1,1 @@
+//! treebank (to be written)

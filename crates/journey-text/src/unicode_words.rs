@@ -1,0 +1,1 @@
+//! unicode_words (to be written)

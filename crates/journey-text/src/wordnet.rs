@@ -1,0 +1,1 @@
+//! wordnet (to be written)
