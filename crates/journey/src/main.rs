@@ -1,1 +1,63 @@
-fn main() {}
+//! `journey` — the NLP journey as a command line: one subcommand group per
+//! chapter crate, and `journey tour`, which walks the roadmap on real data.
+
+mod commands;
+mod input;
+mod output;
+mod report;
+mod tour;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "journey",
+    version,
+    about = "NLP Journey — learn LLMs from scratch, in Rust",
+    long_about = "The roadmap from text basics to LLMs as working software. \
+                  Start with `journey tour`; every technique has its own subcommand."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: output::Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Walk the roadmap chapter by chapter on a real corpus and write a report.
+    Tour(tour::TourArgs),
+    /// Chapter 1.2: normalise, tokenize, stem, lemmatize, stop words, n-grams.
+    #[command(subcommand)]
+    Text(commands::text::TextCommand),
+    /// The data sets: list, locate or fetch, verify checksums.
+    #[command(subcommand)]
+    Data(commands::data::DataCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    output::init_logging(cli.global.quiet);
+    if let Err(e) = cli.global.configure_threads() {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
+    let result = match cli.command {
+        Command::Tour(args) => tour::run(&cli.global, args),
+        Command::Text(cmd) => commands::text::run(&cli.global, cmd),
+        Command::Data(cmd) => commands::data::run(&cli.global, cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if output::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
