@@ -22,4 +22,10 @@ pub enum TextError {
     },
     #[error("{0}")]
     Invalid(String),
+    #[error("{what}: invalid JSON: {source}")]
+    Json {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
 }

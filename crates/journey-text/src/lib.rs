@@ -12,6 +12,7 @@ pub mod ngrams;
 pub mod normalize;
 pub mod porter;
 pub mod porter2;
+pub mod punkt;
 pub mod sentences;
 pub mod stopwords;
 pub mod treebank;
