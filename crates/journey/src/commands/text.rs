@@ -179,7 +179,7 @@ pub fn run(g: &Global, cmd: TextCommand) -> Result<()> {
                 TokenizeMode::Sentences => {
                     let punkt = PunktSentenceTokenizer::english();
                     let mut out = BufWriter::new(std::io::stdout().lock());
-                    for sentence in punkt.sentences(&text) {
+                    for sentence in punkt.tokenize(&text) {
                         let one_line = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
                         if g.json {
                             writeln!(out, "{}", serde_json::to_string(&one_line)?)?;

