@@ -2,7 +2,7 @@
 //! UTF-8 (naming the line of the first bad byte) and for emptiness.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
@@ -34,17 +34,4 @@ pub fn read_input(file: Option<&Path>) -> Result<String> {
         bail!("{name} is empty: nothing to process");
     }
     Ok(text)
-}
-
-/// The lines of the input, without line terminators.
-pub fn lines(text: &str) -> Vec<&str> {
-    text.lines().collect()
-}
-
-/// A path given on the command line that must exist.
-pub fn existing(path: &Path, what: &str) -> Result<PathBuf> {
-    if !path.exists() {
-        bail!("{what} {} does not exist", path.display());
-    }
-    Ok(path.to_path_buf())
 }

@@ -39,6 +39,8 @@ pub struct TourArgs {
 /// What every chapter gets: the corpus, the flags, a seeded generator.
 pub struct Tour<'a> {
     pub g: &'a Global,
+    /// Spins while a step computes; printing suspends it.
+    pub progress: indicatif::ProgressBar,
     pub args: &'a TourArgs,
     pub corpus: &'a Corpus,
 }
@@ -46,14 +48,16 @@ pub struct Tour<'a> {
 impl Tour<'_> {
     /// Prints a step heading and its explanation (not in --json mode).
     pub fn step(&self, title: &str, what: &str) {
+        self.progress.set_message(title.to_string());
         if !self.g.json {
-            println!("\n── {title}\n   {what}");
+            self.progress
+                .suspend(|| println!("\n── {title}\n   {what}"));
         }
     }
 
     pub fn say(&self, line: impl AsRef<str>) {
         if !self.g.json {
-            println!("   {}", line.as_ref());
+            self.progress.suspend(|| println!("   {}", line.as_ref()));
         }
     }
 }
@@ -79,6 +83,7 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     }
     let ctx = Tour {
         g,
+        progress: g.spinner("chapter 1.2"),
         args: &args,
         corpus: &corpus,
     };
@@ -95,6 +100,7 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = text_chapter::run(&ctx)?;
     sections.push(section);
     summary.insert("text_preprocessing".into(), facts);
+    ctx.progress.finish_and_clear();
 
     let report = Report {
         title: "NLP Journey — the tour".into(),
