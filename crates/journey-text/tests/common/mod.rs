@@ -17,7 +17,10 @@ pub fn data_file(rel: &str) -> Option<PathBuf> {
             if path.exists() {
                 Some(path)
             } else if required {
-                panic!("JOURNEY_REQUIRE_DATA=1 but {} does not exist", path.display());
+                panic!(
+                    "JOURNEY_REQUIRE_DATA=1 but {} does not exist",
+                    path.display()
+                );
             } else {
                 eprintln!("skipping: {} does not exist", path.display());
                 None
@@ -33,5 +36,7 @@ pub fn data_file(rel: &str) -> Option<PathBuf> {
 
 /// A fixture committed beside the tests (`tests/fixtures/NAME`).
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
