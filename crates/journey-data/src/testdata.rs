@@ -2,8 +2,27 @@
 //!
 //! When `JOURNEY_DATA` is unset a data test is skipped with a message; when
 //! `JOURNEY_REQUIRE_DATA=1` (as `.ci/run` sets it) a missing file fails the test.
+//!
+//! A relative `JOURNEY_DATA` (the README's `../shared/data`) is meant from the
+//! workspace root, but cargo runs each test in its own crate folder, so it is
+//! looked up from the current folder and then from each folder above it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// `$JOURNEY_DATA` as an absolute folder, if set.
+pub fn root() -> Option<PathBuf> {
+    let value = PathBuf::from(std::env::var_os("JOURNEY_DATA").filter(|v| !v.is_empty())?);
+    if value.is_absolute() {
+        return Some(value);
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let found = cwd
+        .ancestors()
+        .map(|a: &Path| a.join(&value))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| cwd.join(&value));
+    Some(found.canonicalize().unwrap_or(found))
+}
 
 /// The path of `rel` under `$JOURNEY_DATA`, or `None` (after printing why)
 /// when the data is not available and not required.
@@ -13,9 +32,9 @@ use std::path::PathBuf;
 /// missing data set must fail, not skip.
 pub fn file(rel: &str) -> Option<PathBuf> {
     let required = std::env::var("JOURNEY_REQUIRE_DATA").is_ok_and(|v| v == "1");
-    match std::env::var_os("JOURNEY_DATA").filter(|v| !v.is_empty()) {
+    match root() {
         Some(root) => {
-            let path = PathBuf::from(root).join(rel);
+            let path = root.join(rel);
             if path.exists() {
                 Some(path)
             } else if required {

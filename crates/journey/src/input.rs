@@ -26,7 +26,10 @@ pub fn read_input(file: Option<&Path>) -> Result<String> {
         Ok(t) => t,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let line = 1 + e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count();
+            let line = 1 + e.as_bytes()[..valid]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             bail!("{name}:{line}: invalid UTF-8 (byte offset {valid}); convert the input to UTF-8 first, e.g. with iconv");
         }
     };

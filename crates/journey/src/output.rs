@@ -39,8 +39,7 @@ impl Global {
         }
         let pb = ProgressBar::new_spinner();
         pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-                .expect("static template"),
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("static template"),
         );
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb.set_message(message.into());

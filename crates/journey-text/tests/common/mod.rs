@@ -1,7 +1,5 @@
-//! Test support: find the shared data sets through `$JOURNEY_DATA`.
-//!
-//! When `JOURNEY_DATA` is unset a data test is skipped with a message; when
-//! `JOURNEY_REQUIRE_DATA=1` (as `.ci/run` sets it) a missing file fails.
+//! Test support: the shared data sets (through `$JOURNEY_DATA`, see
+//! `journey_data::testdata`) and the fixtures committed beside the tests.
 
 #![allow(dead_code)]
 
@@ -10,28 +8,7 @@ use std::path::PathBuf;
 /// The path of `rel` under `$JOURNEY_DATA`, or `None` (after printing why)
 /// when the data is not available and not required.
 pub fn data_file(rel: &str) -> Option<PathBuf> {
-    let required = std::env::var("JOURNEY_REQUIRE_DATA").is_ok_and(|v| v == "1");
-    match std::env::var_os("JOURNEY_DATA") {
-        Some(root) => {
-            let path = PathBuf::from(root).join(rel);
-            if path.exists() {
-                Some(path)
-            } else if required {
-                panic!(
-                    "JOURNEY_REQUIRE_DATA=1 but {} does not exist",
-                    path.display()
-                );
-            } else {
-                eprintln!("skipping: {} does not exist", path.display());
-                None
-            }
-        }
-        None if required => panic!("JOURNEY_REQUIRE_DATA=1 but JOURNEY_DATA is not set"),
-        None => {
-            eprintln!("skipping: set JOURNEY_DATA to the shared data folder to run this test");
-            None
-        }
-    }
+    journey_data::testdata::file(rel)
 }
 
 /// A fixture committed beside the tests (`tests/fixtures/NAME`).

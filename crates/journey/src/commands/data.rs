@@ -115,11 +115,16 @@ pub fn run(g: &Global, cmd: DataCommand) -> Result<()> {
                     }
                 };
                 let shown = path.as_ref().map(|p| p.display().to_string());
-                rows.push(vec![ds.name.clone(), status.clone(), shown.unwrap_or_default()]);
+                rows.push(vec![
+                    ds.name.clone(),
+                    status.clone(),
+                    shown.unwrap_or_default(),
+                ]);
                 items.push(json!({ "name": ds.name, "status": status, "path": path }));
             }
             if g.json {
-                let summary = json!({ "ok": ok, "mismatch": bad, "missing": missing, "datasets": items });
+                let summary =
+                    json!({ "ok": ok, "mismatch": bad, "missing": missing, "datasets": items });
                 println!("{}", serde_json::to_string_pretty(&summary)?);
             } else {
                 print_table(&["name", "status", "path"], &rows);

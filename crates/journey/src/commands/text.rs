@@ -172,10 +172,10 @@ pub fn run(g: &Global, cmd: TextCommand) -> Result<()> {
         TextCommand::Tokenize { mode, file } => {
             let text = read_input(file.as_deref())?;
             match mode {
-                TokenizeMode::Treebank => tokenize_lines(g, &text, &TreebankWordTokenizer::default()),
-                TokenizeMode::Unicode => {
-                    tokenize_lines(g, &text, &UnicodeWordTokenizer::default())
+                TokenizeMode::Treebank => {
+                    tokenize_lines(g, &text, &TreebankWordTokenizer::default())
                 }
+                TokenizeMode::Unicode => tokenize_lines(g, &text, &UnicodeWordTokenizer::default()),
                 TokenizeMode::Sentences => {
                     let punkt = PunktSentenceTokenizer::english();
                     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -357,7 +357,7 @@ fn map_lines(g: &Global, text: &str, f: impl Fn(&str) -> String + Sync) -> Resul
     Ok(())
 }
 
-fn tokenize_lines(g: &Global, text: &str, tok: &(impl Tokenizer + Sync)) -> Result<()> {
+fn tokenize_lines(g: &Global, text: &str, tok: &impl Tokenizer) -> Result<()> {
     let lines: Vec<&str> = text.lines().collect();
     let tokens: Vec<Vec<String>> = lines.par_iter().map(|l| tok.tokenize(l)).collect();
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -371,4 +371,3 @@ fn tokenize_lines(g: &Global, text: &str, tok: &(impl Tokenizer + Sync)) -> Resu
     out.flush()?;
     Ok(())
 }
-

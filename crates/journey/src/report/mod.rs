@@ -180,7 +180,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Section::new("a", "Words & <tokens>");
         s.para("x < y");
-        s.figure("f.svg", "a plot", svg::bar_chart("t", &[("a".into(), 1.0)], "n"));
+        s.figure(
+            "f.svg",
+            "a plot",
+            svg::bar_chart("t", &[("a".into(), 1.0)], "n"),
+        );
         let r = Report {
             title: "T".into(),
             subtitle: "S".into(),

@@ -105,7 +105,12 @@ pub fn histogram(title: &str, values: &[usize], max_x: usize, x_label: &str) -> 
 
 /// Lines on log-log axes, e.g. rank against frequency (Zipf's law). Each
 /// series is (name, points with x > 0 and y > 0).
-pub fn loglog(title: &str, series: &[(String, Vec<(f64, f64)>)], x_label: &str, y_label: &str) -> String {
+pub fn loglog(
+    title: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+    x_label: &str,
+    y_label: &str,
+) -> String {
     let (w, h, left, bottom, top) = (640.0, 380.0, 60.0, 45.0, 35.0);
     let plot_w = w - left - 20.0;
     let plot_h = h - top - bottom;
@@ -214,7 +219,7 @@ fn fmt_num(v: f64) -> String {
         let bytes: Vec<char> = s.chars().collect();
         let mut out = String::new();
         for (i, c) in bytes.iter().enumerate() {
-            if i > 0 && (bytes.len() - i) % 3 == 0 && *c != '-' && bytes[i - 1] != '-' {
+            if i > 0 && (bytes.len() - i).is_multiple_of(3) && *c != '-' && bytes[i - 1] != '-' {
                 out.push(',');
             }
             out.push(*c);
@@ -234,7 +239,12 @@ mod tests {
         for svg in [
             bar_chart("t <1>", &[("a".into(), 3.0), ("b".into(), 1200.0)], "count"),
             histogram("h", &[1, 2, 2, 3, 90], 50, "tokens"),
-            loglog("z", &[("s".into(), vec![(1.0, 100.0), (10.0, 10.0), (100.0, 1.0)])], "rank", "freq"),
+            loglog(
+                "z",
+                &[("s".into(), vec![(1.0, 100.0), (10.0, 10.0), (100.0, 1.0)])],
+                "rank",
+                "freq",
+            ),
         ] {
             assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
             assert!(!svg.contains("NaN") && !svg.contains("inf"));

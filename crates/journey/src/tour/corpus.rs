@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use journey_data::readers::text;
 
+#[derive(Debug)]
 pub struct Corpus {
     pub name: String,
     /// (reference such as "Genesis 1:1", text)
@@ -79,7 +80,10 @@ mod tests {
         std::fs::write(&p, "\nGenesis 1\n\n  1 In the beginning.\n  2 And the earth.\n\n1 Kings 2\n\n  1 Now the days.\n").unwrap();
         let c = Corpus::load(&p).unwrap();
         assert_eq!(c.name, "King James Bible");
-        assert_eq!(c.docs[2], ("1 Kings 2:1".to_string(), "Now the days.".to_string()));
+        assert_eq!(
+            c.docs[2],
+            ("1 Kings 2:1".to_string(), "Now the days.".to_string())
+        );
         std::fs::write(&p, "first line\n\nsecond line\n").unwrap();
         let c = Corpus::load(&p).unwrap();
         assert_eq!(c.docs.len(), 2);

@@ -30,9 +30,11 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     if !ctx.g.json {
         println!("\n━━ Chapter 1.2 — text preprocessing");
     }
-    sec.para("Before a model can count or embed text, the text has to become units: \
+    sec.para(
+        "Before a model can count or embed text, the text has to become units: \
               normalised characters, sentences, words, and word forms folded together. \
-              Each step below runs on the whole corpus.");
+              Each step below runs on the whole corpus.",
+    );
 
     // ── Normalisation ──────────────────────────────────────────────────────
     ctx.step(
@@ -56,11 +58,23 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     for e in examples {
         let a = nfc.normalize(e);
         let b = nfkc_lower.normalize(e);
-        ctx.say(format!("{e:?} → NFC {a:?} → NFKC+lower+accents+punct {b:?}"));
+        ctx.say(format!(
+            "{e:?} → NFC {a:?} → NFKC+lower+accents+punct {b:?}"
+        ));
         rows.push(vec![format!("{e:?}"), format!("{a:?}"), format!("{b:?}")]);
     }
-    sec.table(&["input", "NFC + whitespace", "NFKC, lower, no accents, ASCII punctuation"], rows);
-    let non_ascii: usize = docs.par_iter().map(|d| d.1.chars().filter(|c| !c.is_ascii()).count()).sum();
+    sec.table(
+        &[
+            "input",
+            "NFC + whitespace",
+            "NFKC, lower, no accents, ASCII punctuation",
+        ],
+        rows,
+    );
+    let non_ascii: usize = docs
+        .par_iter()
+        .map(|d| d.1.chars().filter(|c| !c.is_ascii()).count())
+        .sum();
     let changed = docs
         .par_iter()
         .filter(|d| nfkc_lower.normalize(&d.1) != d.1.to_lowercase())
@@ -85,7 +99,13 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     let tb = TreebankWordTokenizer::default();
     let per_doc: Vec<Vec<String>> = docs
         .par_iter()
-        .map(|d| punkt.tokenize(&d.1).into_iter().map(|s| s.to_string()).collect())
+        .map(|d| {
+            punkt
+                .tokenize(&d.1)
+                .into_iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
         .collect();
     let n_sentences: usize = per_doc.iter().map(Vec::len).sum();
     let lengths: Vec<usize> = per_doc
@@ -142,7 +162,9 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     let uax_sample = uax.tokenize(sample);
     ctx.say(format!("{}: {}", docs[i].0, tb_sample.join(" | ")));
     let chips = |toks: &[String]| -> String {
-        toks.iter().map(|t| format!("<span class=\"tok\">{}</span>", escape(t))).collect()
+        toks.iter()
+            .map(|t| format!("<span class=\"tok\">{}</span>", escape(t)))
+            .collect()
     };
     sec.html(format!(
         "<p>{}: {}</p><p>Treebank ({} tokens): {}</p><p>UAX #29 ({} tokens): {}</p>",
@@ -156,7 +178,11 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     sec.table(
         &["tokenizer", "tokens", "types (lower-cased)"],
         vec![
-            vec!["Penn Treebank (NLTK rules)".into(), n_tokens.to_string(), freq.len().to_string()],
+            vec![
+                "Penn Treebank (NLTK rules)".into(),
+                n_tokens.to_string(),
+                freq.len().to_string(),
+            ],
             vec!["UAX #29 words".into(), uax_count.to_string(), "-".into()],
         ],
     );
@@ -181,10 +207,17 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     facts.insert("uax29_tokens".into(), json!(uax_count));
 
     // ── Stop words ─────────────────────────────────────────────────────────
-    ctx.step("Stop words", "NLTK's English list: frequent function words that carry little topic.");
+    ctx.step(
+        "Stop words",
+        "NLTK's English list: frequent function words that carry little topic.",
+    );
     let stop = StopWords::builtin("english")?;
     let is_word = |w: &str| w.chars().any(char::is_alphabetic);
-    let stop_tokens: u64 = ranked.iter().filter(|(w, _)| stop.contains(w)).map(|(_, &c)| c).sum();
+    let stop_tokens: u64 = ranked
+        .iter()
+        .filter(|(w, _)| stop.contains(w))
+        .map(|(_, &c)| c)
+        .sum();
     let share = stop_tokens as f64 / n_tokens.max(1) as f64;
     let top_all: Vec<(String, f64)> = ranked
         .iter()
@@ -202,18 +235,31 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         "{} stop words cover {:.1}% of all tokens; top content words: {}",
         stop.len(),
         100.0 * share,
-        top_content.iter().take(8).map(|w| w.0.as_str()).collect::<Vec<_>>().join(", ")
+        top_content
+            .iter()
+            .take(8)
+            .map(|w| w.0.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     sec.para(format!(
         "The {} stop words of NLTK's English list make up {:.1}% of the tokens.",
         stop.len(),
         100.0 * share
     ));
-    sec.figure("top-words.svg", "Most frequent words", svg::bar_chart("Top words (all)", &top_all, "occurrences"));
+    sec.figure(
+        "top-words.svg",
+        "Most frequent words",
+        svg::bar_chart("Top words (all)", &top_all, "occurrences"),
+    );
     sec.figure(
         "top-content-words.svg",
         "Most frequent words once stop words are removed",
-        svg::bar_chart("Top words (stop words removed)", &top_content, "occurrences"),
+        svg::bar_chart(
+            "Top words (stop words removed)",
+            &top_content,
+            "occurrences",
+        ),
     );
     facts.insert("stopword_token_share".into(), json!(share));
 
@@ -222,7 +268,11 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         "Stemming and lemmatization",
         "Porter (1980) and Snowball English strip suffixes by rule; WordNet's morphy maps a form to a dictionary lemma.",
     );
-    let words: Vec<&str> = ranked.iter().map(|(w, _)| w.as_str()).filter(|w| w.chars().all(char::is_alphabetic)).collect();
+    let words: Vec<&str> = ranked
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| w.chars().all(char::is_alphabetic))
+        .collect();
     let porter: Vec<String> = words.par_iter().map(|w| PorterStemmer.stem(w)).collect();
     let porter2: Vec<String> = words.par_iter().map(|w| Porter2Stemmer.stem(w)).collect();
     let distinct = |v: &[String]| v.iter().collect::<HashSet<_>>().len();
@@ -231,25 +281,30 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         ("Porter stems".to_string(), distinct(&porter) as f64),
         ("Porter2 stems".to_string(), distinct(&porter2) as f64),
     ];
-    let lemmas: Option<Vec<String>> = match crate::commands::text::wordnet_dir(ctx.args.wordnet.clone())
-        .and_then(|dir| Ok(WordNetLemmatizer::open(&dir)?))
-    {
-        Ok(lem) => Some(
-            words
-                .par_iter()
-                .map(|w| {
-                    // A verb reading wins when it changes the word ("begat" → "beget").
-                    let v = lem.lemmatize(w, Pos::Verb);
-                    if v != *w { v } else { lem.lemmatize(w, Pos::Noun) }
-                })
-                .collect(),
-        ),
-        Err(e) => {
-            ctx.say(format!("lemmatization skipped: {e:#}"));
-            sec.para(format!("Lemmatization skipped: {e:#}"));
-            None
-        }
-    };
+    let lemmas: Option<Vec<String>> =
+        match crate::commands::text::wordnet_dir(ctx.args.wordnet.clone())
+            .and_then(|dir| Ok(WordNetLemmatizer::open(&dir)?))
+        {
+            Ok(lem) => Some(
+                words
+                    .par_iter()
+                    .map(|w| {
+                        // A verb reading wins when it changes the word ("begat" → "beget").
+                        let v = lem.lemmatize(w, Pos::Verb);
+                        if v != *w {
+                            v
+                        } else {
+                            lem.lemmatize(w, Pos::Noun)
+                        }
+                    })
+                    .collect(),
+            ),
+            Err(e) => {
+                ctx.say(format!("lemmatization skipped: {e:#}"));
+                sec.para(format!("Lemmatization skipped: {e:#}"));
+                None
+            }
+        };
     if let Some(l) = &lemmas {
         sizes.push(("WordNet lemmas".to_string(), distinct(l) as f64));
     }
@@ -260,14 +315,22 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     for (i, w) in words.iter().enumerate() {
         let lemma = lemmas.as_ref().map(|l| l[i].as_str()).unwrap_or("-");
         if porter[i] != porter2[i] || (lemma != "-" && lemma != porter2[i] && lemma != *w) {
-            rows.push(vec![w.to_string(), porter[i].clone(), porter2[i].clone(), lemma.to_string()]);
+            rows.push(vec![
+                w.to_string(),
+                porter[i].clone(),
+                porter2[i].clone(),
+                lemma.to_string(),
+            ]);
         }
         if rows.len() == 14 {
             break;
         }
     }
     for r in rows.iter().take(6) {
-        ctx.say(format!("{:<14} porter {:<12} porter2 {:<12} lemma {}", r[0], r[1], r[2], r[3]));
+        ctx.say(format!(
+            "{:<14} porter {:<12} porter2 {:<12} lemma {}",
+            r[0], r[1], r[2], r[3]
+        ));
     }
     sec.table(&["word", "Porter", "Porter2", "WordNet lemma"], rows);
     let steps_word = "generously";
@@ -276,7 +339,10 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         .into_iter()
         .map(|(step, form)| format!("{step}: {form}"))
         .collect();
-    sec.pre(format!("Porter2 step by step on \"{steps_word}\":\n{}", steps.join("\n")));
+    sec.pre(format!(
+        "Porter2 step by step on \"{steps_word}\":\n{}",
+        steps.join("\n")
+    ));
     sec.figure(
         "vocabulary.svg",
         "Vocabulary size after folding word forms",
@@ -284,11 +350,17 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     );
     facts.insert(
         "vocabulary".into(),
-        json!(sizes.iter().map(|(k, v)| (k.clone(), *v)).collect::<HashMap<_, _>>()),
+        json!(sizes
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect::<HashMap<_, _>>()),
     );
 
     // ── n-grams ───────────────────────────────────────────────────────────
-    ctx.step("n-grams", "Contiguous word and character sequences: the features of chapter 1.3.");
+    ctx.step(
+        "n-grams",
+        "Contiguous word and character sequences: the features of chapter 1.3.",
+    );
     let lower: Vec<Vec<String>> = tokens
         .par_iter()
         .map(|t| t.iter().map(|w| w.to_lowercase()).collect())
@@ -307,7 +379,10 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     let top = |m: &HashMap<String, u64>, k: usize| -> Vec<(String, f64)> {
         let mut v: Vec<(&String, &u64)> = m.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        v.into_iter().take(k).map(|(g, &c)| (g.clone(), c as f64)).collect()
+        v.into_iter()
+            .take(k)
+            .map(|(g, &c)| (g.clone(), c as f64))
+            .collect()
     };
     let top_content_bigrams = top(&content, 15);
     let char_types: HashSet<String> = docs
@@ -318,9 +393,17 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     ctx.say(format!(
         "{} distinct word bigrams; top content bigrams: {}",
         bigrams.len(),
-        top_content_bigrams.iter().take(6).map(|g| g.0.as_str()).collect::<Vec<_>>().join(", ")
+        top_content_bigrams
+            .iter()
+            .take(6)
+            .map(|g| g.0.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
-    ctx.say(format!("{} distinct character 3-grams (char_wb) in the first 2,000 documents", char_types.len()));
+    ctx.say(format!(
+        "{} distinct character 3-grams (char_wb) in the first 2,000 documents",
+        char_types.len()
+    ));
     sec.para(format!(
         "{} distinct word bigrams; {} distinct character trigrams (inside word boundaries) in the first 2,000 documents.",
         bigrams.len(),
