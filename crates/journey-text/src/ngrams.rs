@@ -46,8 +46,8 @@ pub fn char_ngrams(text: &str, min_n: usize, max_n: usize) -> Vec<String> {
     out
 }
 
-/// Character n-grams inside words: " word " is cut into n-grams; a word
-/// shorter than n gives itself (with its padding) once.
+/// Character n-grams inside words: " word " is cut into n-grams; a padded
+/// word no longer than n gives itself once, and no larger n is tried.
 pub fn char_wb_ngrams(text: &str, min_n: usize, max_n: usize) -> Vec<String> {
     let min_n = min_n.max(1);
     let mut out = Vec::new();
@@ -63,6 +63,10 @@ pub fn char_wb_ngrams(text: &str, min_n: usize, max_n: usize) -> Vec<String> {
             while offset + n < len {
                 offset += 1;
                 out.push(padded[offset..offset + n].iter().collect());
+            }
+            // The whole padded word was emitted: larger n would repeat it.
+            if offset == 0 {
+                break;
             }
         }
     }
@@ -128,7 +132,13 @@ mod tests {
                 "ox", "x ", " fo", "fox", "ox "
             ]
         );
-        // A word shorter than n is counted once, padded.
+        // A word shorter than n is counted once, padded (scikit-learn gives
+        // [' a '] for "a" with n = 5, and [' O', 'Ok', 'k ', ' Ok', 'Ok ',
+        // ' Ok '] for "Ok" with n = 2..5).
         assert_eq!(char_wb_ngrams("a", 5, 5), vec![" a "]);
+        assert_eq!(
+            char_wb_ngrams("Ok", 2, 5),
+            vec![" O", "Ok", "k ", " Ok", "Ok ", " Ok "]
+        );
     }
 }
