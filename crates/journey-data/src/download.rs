@@ -56,9 +56,10 @@ pub fn fetch_verified(url: &str, dest: &Path, sha256: &str) -> Result<(), DataEr
             actual,
         });
     }
-    tmp.persist(dest).map_err(|e| DataError::Write {
+    let file = tmp.persist(dest).map_err(|e| DataError::Write {
         path: dest.to_path_buf(),
         source: e.error,
     })?;
+    crate::registry::readable(&file);
     Ok(())
 }

@@ -144,8 +144,20 @@ pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), DataError> {
     std::fs::create_dir_all(dir).map_err(werr)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(werr)?;
     tmp.write_all(bytes).map_err(werr)?;
-    tmp.persist(dest).map_err(|e| werr(e.error))?;
+    let file = tmp.persist(dest).map_err(|e| werr(e.error))?;
+    readable(&file);
     Ok(())
+}
+
+/// Temporary files are created owner-only; a cached data set is for everyone.
+pub(crate) fn readable(file: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 #[cfg(test)]

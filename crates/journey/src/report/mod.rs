@@ -166,8 +166,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
+    let file = tmp
+        .persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // Temporary files are owner-only; a report is for any reader.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
     Ok(())
 }
 
