@@ -1,6 +1,6 @@
 //! Errors of the text layer. Each names the file, line or value at fault.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TextError {
@@ -28,4 +28,16 @@ pub enum TextError {
         #[source]
         source: serde_json::Error,
     },
+}
+
+/// Reads a whole file as UTF-8, naming the file and the first bad byte.
+pub(crate) fn read_utf8(path: &Path) -> Result<String, TextError> {
+    let bytes = std::fs::read(path).map_err(|source| TextError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| TextError::InvalidUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }

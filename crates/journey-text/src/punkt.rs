@@ -44,6 +44,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::read_utf8;
 use crate::TextError;
 
 // ---------------------------------------------------------------------------
@@ -151,7 +152,7 @@ impl PunktParameters {
     /// Reads parameters from a JSON file written by [`PunktParameters::save`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self, TextError> {
         let path = path.as_ref();
-        let text = read_text(path)?;
+        let text = read_utf8(path)?;
         serde_json::from_str(&text).map_err(|source| TextError::Json {
             what: path.display().to_string(),
             source,
@@ -174,7 +175,7 @@ impl PunktParameters {
         let dir = dir.as_ref();
         let lines = |name: &str| -> Result<(std::path::PathBuf, Vec<String>), TextError> {
             let path = dir.join(name);
-            let text = read_text(&path)?;
+            let text = read_utf8(&path)?;
             Ok((path, text.split('\n').map(|l| l.to_string()).collect()))
         };
         // NLTK reads every line, an empty last one included; we skip only
@@ -258,17 +259,6 @@ impl PunktParameters {
         // Avoids allocating a key: collocation sets are small.
         !self.collocations.is_empty() && self.collocations.contains(&(a.to_string(), b.to_string()))
     }
-}
-
-fn read_text(path: &Path) -> Result<String, TextError> {
-    let bytes = fs::read(path).map_err(|source| TextError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| TextError::InvalidUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
 }
 
 // ---------------------------------------------------------------------------

@@ -86,14 +86,7 @@ impl StopWords {
 
     /// Reads one word per line; blank lines and `#` comments are skipped.
     pub fn from_file(path: &Path) -> Result<Self, TextError> {
-        let bytes = std::fs::read(path).map_err(|source| TextError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| TextError::InvalidUtf8 {
-            path: path.to_path_buf(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
+        let text = crate::error::read_utf8(path)?;
         Ok(Self::from_words(
             text.lines()
                 .map(str::trim)

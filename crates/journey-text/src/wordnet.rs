@@ -31,7 +31,7 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 
-use crate::error::TextError;
+use crate::error::{read_utf8, TextError};
 
 /// A WordNet part of speech.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -247,18 +247,6 @@ fn collect_four<T>(results: Vec<Result<T, TextError>>) -> Result<[T; 4], TextErr
     Ok(values
         .try_into()
         .unwrap_or_else(|_| unreachable!("one result per part of speech")))
-}
-
-/// Reads a whole file as UTF-8, naming the file and the first bad byte.
-fn read_utf8(path: &Path) -> Result<String, TextError> {
-    let bytes = std::fs::read(path).map_err(|source| TextError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| TextError::InvalidUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
 }
 
 /// Index files are parsed in chunks of about this many bytes, in parallel.

@@ -48,6 +48,12 @@ fn word_char_and_char_wb_ngrams_equal_sklearn() {
             }
         }
     }
-    eprintln!("identical lines of {}: word {}, char {}, char_wb {}", golden.len(), same[0], same[1], same[2]);
+    eprintln!(
+        "identical lines of {}: word {}, char {}, char_wb {}",
+        golden.len(),
+        same[0],
+        same[1],
+        same[2]
+    );
     assert_eq!(same, [golden.len(); 3]);
 }
