@@ -63,3 +63,63 @@ pub fn fetch_verified(url: &str, dest: &Path, sha256: &str) -> Result<(), DataEr
     crate::registry::readable(&file);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpListener;
+
+    /// Serves `body` to `n` requests on a loopback port; returns the URL.
+    fn serve(body: &'static [u8], n: usize) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/data.txt", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(n) {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).unwrap();
+                stream.write_all(body).unwrap();
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn verified_download_is_renamed_into_place() {
+        let url = serve(b"hello\n", 2);
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("sub/data.txt");
+        let sum = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+        fetch_verified(&url, &dest, sum).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"hello\n");
+
+        // A wrong checksum leaves nothing behind, not even a temporary file.
+        let other = dir.path().join("sub/other.txt");
+        let err = fetch_verified(&url, &other, &"0".repeat(64)).unwrap_err();
+        assert!(matches!(err, DataError::Checksum { .. }), "{err}");
+        assert!(!other.exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the verified file remains");
+    }
+
+    #[test]
+    fn unreachable_url_is_a_download_error() {
+        let dir = tempfile::tempdir().unwrap();
+        // Port 9 on loopback (discard) is closed on test machines.
+        let err = fetch_verified("http://127.0.0.1:9/x", &dir.path().join("x"), "00").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("download of http://127.0.0.1:9/x failed"),
+            "{err}"
+        );
+    }
+}

@@ -3,6 +3,16 @@
 
 use std::io::IsTerminal;
 
+/// `println!` that returns an error when stdout is closed (`journey … | head`)
+/// instead of panicking; `main` treats a broken pipe as a normal end.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,7 +79,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Prints rows as an aligned plain-text table.
-pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
+pub fn print_table(header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -78,18 +88,19 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
             }
         }
     }
-    let line = |cells: Vec<&str>| {
+    let line = |cells: Vec<&str>| -> std::io::Result<()> {
         let padded: Vec<String> = cells
             .iter()
             .enumerate()
             .map(|(i, c)| format!("{c:<w$}", w = widths.get(i).copied().unwrap_or(0)))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        crate::outln!("{}", padded.join("  ").trim_end())
     };
-    line(header.to_vec());
+    line(header.to_vec())?;
     let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(rules.iter().map(String::as_str).collect());
+    line(rules.iter().map(String::as_str).collect())?;
     for row in rows {
-        line(row.iter().map(String::as_str).collect());
+        line(row.iter().map(String::as_str).collect())?;
     }
+    Ok(())
 }

@@ -281,3 +281,45 @@ fn tour_without_data_says_how_to_get_it() {
     );
     assert!(!empty.path().join("r/index.html").exists());
 }
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "They'll save and invest more.\n".repeat(200_000)).unwrap();
+    // Line output (tokenize) and table output (ngrams) both go through it.
+    let distinct: String = (0..50_000).map(|i| format!("w{i} ")).collect();
+    std::fs::write(dir.path().join("many.txt"), distinct).unwrap();
+    for (args, file, first_line) in [
+        (
+            vec!["text", "tokenize"],
+            "big.txt",
+            "They 'll save and invest more .\n",
+        ),
+        (
+            vec!["text", "ngrams", "-n", "1", "--top", "50000"],
+            "many.txt",
+            "n-gram    count\n",
+        ),
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("journey"))
+            .args(&args)
+            .arg(dir.path().join(file))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert_eq!(first, first_line);
+        // The reader is gone now, like `journey ... | head -1`.
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.status.success(), "{args:?}: {err}");
+    }
+}

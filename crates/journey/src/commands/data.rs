@@ -57,9 +57,9 @@ pub fn run(g: &Global, cmd: DataCommand) -> Result<()> {
                 items.push(json!({ "dataset": ds, "local_path": local.map(|r| r.path) }));
             }
             if g.json {
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                crate::outln!("{}", serde_json::to_string_pretty(&items)?)?;
             } else {
-                print_table(&["name", "size", "licence", "local path"], &rows);
+                print_table(&["name", "size", "licence", "local path"], &rows)?;
             }
         }
         DataCommand::Path {
@@ -72,9 +72,9 @@ pub fn run(g: &Global, cmd: DataCommand) -> Result<()> {
             resolver.online &= !offline;
             let found = resolver.resolve(ds)?;
             if g.json {
-                println!("{}", serde_json::to_string(&found)?);
+                crate::outln!("{}", serde_json::to_string(&found)?)?;
             } else {
-                println!("{}", found.path.display());
+                crate::outln!("{}", found.path.display())?;
             }
         }
         DataCommand::Verify { names, data } => {
@@ -125,10 +125,10 @@ pub fn run(g: &Global, cmd: DataCommand) -> Result<()> {
             if g.json {
                 let summary =
                     json!({ "ok": ok, "mismatch": bad, "missing": missing, "datasets": items });
-                println!("{}", serde_json::to_string_pretty(&summary)?);
+                crate::outln!("{}", serde_json::to_string_pretty(&summary)?)?;
             } else {
-                print_table(&["name", "status", "path"], &rows);
-                println!("\n{ok} ok, {bad} mismatched, {missing} not found locally");
+                print_table(&["name", "status", "path"], &rows)?;
+                crate::outln!("\n{ok} ok, {bad} mismatched, {missing} not found locally")?;
             }
             if bad > 0 {
                 bail!("{bad} data set(s) do not match their catalog checksum");

@@ -235,10 +235,10 @@ pub fn run(g: &Global, cmd: TextCommand) -> Result<()> {
             }
             if print {
                 if g.json {
-                    println!("{}", serde_json::to_string(&words.sorted())?);
+                    crate::outln!("{}", serde_json::to_string(&words.sorted())?)?;
                 } else {
                     for w in words.sorted() {
-                        println!("{w}");
+                        crate::outln!("{w}")?;
                     }
                 }
                 return Ok(());
@@ -297,13 +297,13 @@ pub fn run(g: &Global, cmd: TextCommand) -> Result<()> {
                     .iter()
                     .map(|(k, v)| json!({ "ngram": k, "count": v }))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                crate::outln!("{}", serde_json::to_string_pretty(&items)?)?;
             } else {
                 let rows: Vec<Vec<String>> = ranked
                     .iter()
                     .map(|(k, v)| vec![format!("{k:?}"), v.to_string()])
                     .collect();
-                print_table(&["n-gram", "count"], &rows);
+                print_table(&["n-gram", "count"], &rows)?;
             }
             Ok(())
         }

@@ -7,13 +7,14 @@ use std::fmt::Write as _;
 use super::escape;
 
 const FONT: &str = "font-family=\"sans-serif\" font-size=\"12\"";
+const TITLE_FONT: &str = "font-family=\"sans-serif\" font-size=\"14\" font-weight=\"bold\"";
 const COLORS: [&str; 4] = ["#4477aa", "#ee6677", "#228833", "#ccbb44"];
 
 fn header(w: f64, h: f64, title: &str) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\
-         <text x=\"{x}\" y=\"20\" text-anchor=\"middle\" {FONT} font-size=\"14\" font-weight=\"bold\">{t}</text>",
+         <text x=\"{x}\" y=\"20\" text-anchor=\"middle\" {TITLE_FONT}>{t}</text>",
         x = w / 2.0,
         t = escape(title)
     )
@@ -234,6 +235,23 @@ fn fmt_num(v: f64) -> String {
 mod tests {
     use super::*;
 
+    /// Parses the whole document as XML, checking every element's attributes
+    /// (a repeated attribute makes browsers refuse the image).
+    fn assert_well_formed(svg: &str) {
+        let mut reader = quick_xml::Reader::from_str(svg);
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                    for a in e.attributes() {
+                        a.expect("valid, unique attribute");
+                    }
+                }
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+    }
+
     #[test]
     fn plots_are_well_formed_svg() {
         for svg in [
@@ -247,6 +265,7 @@ mod tests {
             ),
         ] {
             assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+            assert_well_formed(&svg);
             assert!(!svg.contains("NaN") && !svg.contains("inf"));
         }
         assert!(bar_chart("t <1>", &[], "n").contains("t &lt;1&gt;"));

@@ -47,17 +47,27 @@ pub struct Tour<'a> {
 
 impl Tour<'_> {
     /// Prints a step heading and its explanation (not in --json mode).
+    /// Prints a chapter heading.
+    pub fn chapter(&self, title: &str) {
+        if !self.g.json {
+            self.progress.suspend(|| crate::outln!("\n━━ {title}")).ok();
+        }
+    }
+
     pub fn step(&self, title: &str, what: &str) {
         self.progress.set_message(title.to_string());
         if !self.g.json {
             self.progress
-                .suspend(|| println!("\n── {title}\n   {what}"));
+                .suspend(|| crate::outln!("\n── {title}\n   {what}"))
+                .ok();
         }
     }
 
     pub fn say(&self, line: impl AsRef<str>) {
         if !self.g.json {
-            self.progress.suspend(|| println!("   {}", line.as_ref()));
+            self.progress
+                .suspend(|| crate::outln!("   {}", line.as_ref()))
+                .ok();
         }
     }
 }
@@ -71,15 +81,15 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
         .context("the tour needs its default corpus")?;
     let corpus = Corpus::load(&found.path)?;
     if !g.json {
-        println!("NLP Journey — the tour");
-        println!(
+        crate::outln!("NLP Journey — the tour")?;
+        crate::outln!(
             "Corpus: {} ({} documents, {} characters) from {} [{:?}]",
             corpus.name,
             corpus.docs.len(),
             corpus.chars,
             found.path.display(),
             found.source
-        );
+        )?;
     }
     let ctx = Tour {
         g,
@@ -121,9 +131,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
             "report": index,
             "seconds": seconds,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
-        println!("\nReport written to {} ({seconds:.1} s)", index.display());
+        crate::outln!("\nReport written to {} ({seconds:.1} s)", index.display())?;
     }
     Ok(())
 }

@@ -27,9 +27,7 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     let mut facts = serde_json::Map::new();
     let docs = &ctx.corpus.docs;
     let mut rng = SplitMix64(ctx.args.seed);
-    if !ctx.g.json {
-        println!("\n━━ Chapter 1.2 — text preprocessing");
-    }
+    ctx.chapter("Chapter 1.2 — text preprocessing");
     sec.para(
         "Before a model can count or embed text, the text has to become units: \
               normalised characters, sentences, words, and word forms folded together. \
@@ -75,19 +73,71 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         .par_iter()
         .map(|d| d.1.chars().filter(|c| !c.is_ascii()).count())
         .sum();
-    let changed = docs
-        .par_iter()
-        .filter(|d| nfkc_lower.normalize(&d.1) != d.1.to_lowercase())
-        .count();
-    ctx.say(format!(
-        "corpus: {non_ascii} non-ASCII characters; {changed} of {} documents change under NFKC beyond lower-casing",
-        docs.len()
-    ));
+    // How many documents each step alone would change.
+    let only = |config: NormalizeConfig| Normalizer::new(config);
+    let bare = NormalizeConfig {
+        form: UnicodeForm::None,
+        clean_whitespace: false,
+        ..Default::default()
+    };
+    let steps = [
+        (
+            "NFC",
+            only(NormalizeConfig {
+                form: UnicodeForm::Nfc,
+                ..bare.clone()
+            }),
+        ),
+        (
+            "NFKC",
+            only(NormalizeConfig {
+                form: UnicodeForm::Nfkc,
+                ..bare.clone()
+            }),
+        ),
+        (
+            "lower-casing",
+            only(NormalizeConfig {
+                lowercase: true,
+                ..bare.clone()
+            }),
+        ),
+        (
+            "accent stripping",
+            only(NormalizeConfig {
+                strip_accents: true,
+                ..bare.clone()
+            }),
+        ),
+        (
+            "whitespace cleanup",
+            only(NormalizeConfig {
+                clean_whitespace: true,
+                ..bare.clone()
+            }),
+        ),
+        (
+            "punctuation removal",
+            only(NormalizeConfig {
+                punctuation: Punctuation::Remove,
+                ..bare.clone()
+            }),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, n) in &steps {
+        let changed = docs.par_iter().filter(|d| n.normalize(&d.1) != d.1).count();
+        ctx.say(format!(
+            "{name}: changes {changed} of {} documents",
+            docs.len()
+        ));
+        rows.push(vec![name.to_string(), changed.to_string()]);
+    }
     sec.para(format!(
-        "On the corpus: {non_ascii} non-ASCII characters; {changed} of {} documents change under \
-         NFKC + accent stripping beyond lower-casing.",
+        "On the corpus ({non_ascii} non-ASCII characters), each step alone changes this many of the {} documents:",
         docs.len()
     ));
+    sec.table(&["step", "documents changed"], rows);
     facts.insert("non_ascii_chars".into(), json!(non_ascii));
 
     // ── Sentences ──────────────────────────────────────────────────────────
