@@ -28,6 +28,14 @@ pub enum TextError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("the text contains the special token {token:?} at byte {offset}, which is disallowed; allow it (SpecialSet::All or Only) to encode it as a special token, or use encode_ordinary to encode it as plain text")]
+    DisallowedSpecialToken { token: String, offset: usize },
+    #[error("unknown token id {id} (ids of this vocabulary are below {n_vocab})")]
+    UnknownTokenId { id: u32, n_vocab: usize },
+    #[error("the tokens decode to bytes that are not valid UTF-8 (a partial character at byte {valid_up_to}); use decode_lossy or decode_bytes")]
+    DecodedNotUtf8 { valid_up_to: usize },
+    #[error("{path}: {message}")]
+    BadVocab { path: PathBuf, message: String },
 }
 
 /// Reads a whole file as UTF-8, naming the file and the first bad byte.

@@ -6,12 +6,15 @@
 //! file, opens with the paper or reference it follows, and is tested for
 //! parity against the implementation people already trust (NLTK, Snowball).
 
+pub mod bpe;
+pub mod bpe_files;
 pub mod error;
 pub mod lemmatizer;
 pub mod ngrams;
 pub mod normalize;
 pub mod porter;
 pub mod porter2;
+pub mod pretokenize;
 pub mod punkt;
 pub mod sentences;
 pub mod stopwords;
