@@ -6,6 +6,7 @@
 //! file, opens with the paper or reference it follows, and is tested for
 //! parity against the implementation people already trust (NLTK, Snowball).
 
+pub mod bpe_train;
 pub mod error;
 pub mod lemmatizer;
 pub mod ngrams;
