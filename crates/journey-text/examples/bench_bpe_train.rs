@@ -25,7 +25,7 @@
 
 use std::time::Instant;
 
-use journey_text::bpe_train::{BpeTrainer, BpeTrainerConfig};
+use journey_text::bpe_train::{pretokenizer_fn, BpeTrainer, BpeTrainerConfig};
 
 /// The benchmark corpus, relative to `$JOURNEY_DATA`.
 pub const FILES: [&str; 7] = [
@@ -54,11 +54,11 @@ fn main() {
     let docs: Vec<&str> = text.split_inclusive('\n').collect();
 
     let re = fancy_regex::Regex::new(GPT2_PATTERN).expect("valid pattern");
-    let pre = |t: &str, out: &mut dyn FnMut(&str)| {
+    let pre = pretokenizer_fn(|t, out| {
         for m in re.find_iter(t) {
             out(m.expect("no backtracking limit hit").as_str());
         }
-    };
+    });
     let trainer = BpeTrainer::new(BpeTrainerConfig {
         vocab_size,
         special_tokens: vec!["<|endoftext|>".into()],

@@ -51,10 +51,29 @@ use crate::error::{read_utf8, TextError};
 /// BPE merges never cross a pre-token boundary. GPT-2's pre-tokenizer is the
 /// regular expression
 /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`;
-/// any `Fn(&str, &mut dyn FnMut(&str)) + Sync` closure is a pre-tokenizer.
+/// any closure wrapped by [`pretokenizer_fn`] is a pre-tokenizer.
 pub trait PreTokenizer: Sync {
-    /// Calls `out` with each pre-token of `text`, in order.
+    /// Calls `out` with each pre-token of `text`, in order. The pre-tokens
+    /// borrow from `text`, so counting them copies nothing.
     fn split<'a>(&self, text: &'a str, out: &mut dyn FnMut(&'a str));
+}
+
+/// Makes a closure a [`PreTokenizer`]. The function only states the bound, so
+/// that Rust infers the closure's signature as general over the lifetime of
+/// the text (a closure written with `&str` argument types would not be).
+///
+/// ```
+/// use journey_text::bpe_train::{pretokenizer_fn, PreTokenizer};
+/// let words = pretokenizer_fn(|text, out| text.split_inclusive(' ').for_each(|w| out(w)));
+/// let mut got = Vec::new();
+/// words.split("a b", &mut |w| got.push(w));
+/// assert_eq!(got, ["a ", "b"]);
+/// ```
+pub fn pretokenizer_fn<F>(f: F) -> F
+where
+    F: for<'a> Fn(&'a str, &mut dyn FnMut(&'a str)) + Sync,
+{
+    f
 }
 
 impl<F> PreTokenizer for F
@@ -758,11 +777,7 @@ mod tests {
     fn small_corpus() {
         // CS336's worked example (Sennrich et al.'s "low lower widest newest").
         let text = "low low low low low lower lower widest widest widest newest newest newest newest newest newest";
-        let pre = |t: &str, out: &mut dyn FnMut(&str)| {
-            for w in t.split(' ') {
-                out(w)
-            }
-        };
+        let pre = pretokenizer_fn(|t, out| t.split(' ').for_each(|w| out(w)));
         let trainer = BpeTrainer::new(BpeTrainerConfig {
             vocab_size: 256 + 1 + 6,
             special_tokens: vec!["<|endoftext|>".into()],

@@ -9,7 +9,7 @@
 
 mod common;
 
-use journey_text::bpe_train::{BpeModel, BpeTrainer, BpeTrainerConfig};
+use journey_text::bpe_train::{pretokenizer_fn, BpeModel, BpeTrainer, BpeTrainerConfig, PreTokenizer};
 use journey_text::TextError;
 
 /// GPT-2's pre-tokenizer (`encoder.py`), run with `fancy-regex` as an oracle:
@@ -17,13 +17,13 @@ use journey_text::TextError;
 const GPT2_PATTERN: &str =
     r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
-fn gpt2_pretokenizer() -> impl Fn(&str, &mut dyn FnMut(&str)) + Sync {
+fn gpt2_pretokenizer() -> impl PreTokenizer {
     let re = fancy_regex::Regex::new(GPT2_PATTERN).unwrap();
-    move |text: &str, out: &mut dyn FnMut(&str)| {
+    pretokenizer_fn(move |text, out| {
         for m in re.find_iter(text) {
             out(m.expect("the GPT-2 pattern does not backtrack far").as_str());
         }
-    }
+    })
 }
 
 fn trainer(vocab_size: usize) -> BpeTrainer {
