@@ -36,6 +36,14 @@ pub enum TextError {
     DecodedNotUtf8 { valid_up_to: usize },
     #[error("{path}: {message}")]
     BadVocab { path: PathBuf, message: String },
+    #[error("BPE training: the corpus holds no text to learn from (after cutting out the special tokens); give it at least one non-empty text")]
+    EmptyCorpus,
+    #[error("BPE training: vocab_size {vocab_size} is below {minimum}, the 256 byte tokens plus {specials} special token(s) every byte-level vocabulary holds; raise vocab_size to at least {minimum}")]
+    VocabTooSmall {
+        vocab_size: usize,
+        minimum: usize,
+        specials: usize,
+    },
 }
 
 /// Reads a whole file as UTF-8, naming the file and the first bad byte.

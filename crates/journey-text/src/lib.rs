@@ -8,6 +8,7 @@
 
 pub mod bpe;
 pub mod bpe_files;
+pub mod bpe_train;
 pub mod error;
 pub mod lemmatizer;
 pub mod ngrams;
