@@ -28,6 +28,13 @@ pub enum TextError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("{path}: {component} is {found}, which the WordPiece tokenizer does not support (expected {expected})")]
+    Unsupported {
+        path: PathBuf,
+        component: String,
+        found: String,
+        expected: String,
+    },
 }
 
 /// Reads a whole file as UTF-8, naming the file and the first bad byte.

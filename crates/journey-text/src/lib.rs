@@ -6,6 +6,8 @@
 //! file, opens with the paper or reference it follows, and is tested for
 //! parity against the implementation people already trust (NLTK, Snowball).
 
+pub mod bert_basic;
+mod bert_tables;
 pub mod error;
 pub mod lemmatizer;
 pub mod ngrams;
@@ -18,6 +20,8 @@ pub mod stopwords;
 pub mod treebank;
 pub mod unicode_words;
 pub mod wordnet;
+pub mod wordpiece;
+pub mod wordpiece_json;
 
 pub use error::TextError;
 
