@@ -62,12 +62,14 @@ def emit(name, doc, members):
 
 
 def main():
-    removed, marks, cjk, punct = [], [], [], []
+    removed, marks, cjk, punct, decomposes = [], [], [], [], []
     for cp in code_points():
         c = chr(cp)
         if CLEAN.normalize_str(c) == "":
             removed.append(cp)
-        if NFD.normalize_str(c) == c and STRIP.normalize_str(c) == "":
+        if NFD.normalize_str(c) != c:
+            decomposes.append(cp)
+        elif STRIP.normalize_str(c) == "":
             marks.append(cp)
         if CJK.normalize_str(c) == f" {c} ":
             cjk.append(cp)
@@ -79,6 +81,7 @@ def main():
     print("//! Sorted, disjoint, inclusive ranges; look-up is a binary search.\n")
     emit("REMOVED", "Dropped by `clean_text`: NUL, U+FFFD and HF's control characters (Cc, Cf, Co, Cn but tab, LF, CR).", removed)
     emit("NONSPACING_MARKS", "Non-spacing marks (Mn), dropped by `strip_accents` after NFD.", marks)
+    emit("DECOMPOSES", "Characters HF's NFD changes (its Unicode version, not unicode-normalization's).", decomposes)
     emit("CJK", "CJK ideographs that `handle_chinese_chars` pads with spaces.", cjk)
     emit("PUNCTUATION", "Isolated by the BERT pre-tokenizer: ASCII 33-47, 58-64, 91-96, 123-126 and Unicode P*.", punct)
 

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use unicode_normalization::char::decompose_canonical;
 
-use crate::bert_tables::{CJK, NONSPACING_MARKS, PUNCTUATION, REMOVED};
+use crate::bert_tables::{CJK, DECOMPOSES, NONSPACING_MARKS, PUNCTUATION, REMOVED};
 
 /// Settings of HF's `BertNormalizer` (the field names of `tokenizer.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,13 +171,16 @@ impl BertBasic {
                     push(out, d, span);
                 }
             };
-            if strip {
+            // HF's NFD predates Unicode 16, whose new decompositions
+            // (Tulu-Tigalari, Kirat Rai, ...) it leaves alone: decompose only
+            // what it decomposes.
+            if strip && in_table(DECOMPOSES, c) {
                 decompose_canonical(c, |d| {
                     if !is_nonspacing_mark(d) {
                         emit(d)
                     }
                 });
-            } else {
+            } else if !(strip && is_nonspacing_mark(c)) {
                 emit(c);
             }
         };

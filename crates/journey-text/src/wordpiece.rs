@@ -72,11 +72,7 @@ impl WordPiece {
         })?;
         let longest = vocab
             .keys()
-            .map(|t| {
-                t.strip_prefix(continuing_subword_prefix)
-                    .unwrap_or(t)
-                    .len()
-            })
+            .map(|t| t.strip_prefix(continuing_subword_prefix).unwrap_or(t).len())
             .max()
             .unwrap_or(0);
         Ok(Self {
@@ -646,7 +642,13 @@ impl WordPieceTokenizer {
         let mut split = BasicSplit::default();
         for (range, added) in self.split_added(text) {
             if let Some(a) = added {
-                enc.push(a.id, a.content.clone(), type_id, false, (range.start, range.end));
+                enc.push(
+                    a.id,
+                    a.content.clone(),
+                    type_id,
+                    false,
+                    (range.start, range.end),
+                );
                 continue;
             }
             split.normalized.clear();
@@ -915,7 +917,10 @@ mod tests {
         let e = parse_vocab_txt("a\n\nb\n", p).unwrap_err().to_string();
         assert!(e.contains("vocab.txt:2") && e.contains("empty line"), "{e}");
         let e = parse_vocab_txt("a\nb\na\n", p).unwrap_err().to_string();
-        assert!(e.contains("vocab.txt:3") && e.contains("first on line 1"), "{e}");
+        assert!(
+            e.contains("vocab.txt:3") && e.contains("first on line 1"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -18,8 +18,7 @@ use crate::bert_basic::{BertBasic, BertNormalizerConfig};
 use crate::error::{read_utf8, TextError};
 use crate::wordpiece::{
     AddedToken, Direction, Padding, PaddingStrategy, PostProcessor, Sequence, SpecialToken,
-    TemplatePiece, Truncation, TruncationStrategy, WordPiece, WordPieceDecoder,
-    WordPieceTokenizer,
+    TemplatePiece, Truncation, TruncationStrategy, WordPiece, WordPieceDecoder, WordPieceTokenizer,
 };
 
 struct Ctx<'a> {
@@ -45,12 +44,22 @@ impl Ctx<'_> {
             .ok_or_else(|| self.bad(format!("{what} must be an object, found {v}")))
     }
 
-    fn get<'v>(&self, m: &'v Map<String, Value>, key: &str, what: &str) -> Result<&'v Value, TextError> {
+    fn get<'v>(
+        &self,
+        m: &'v Map<String, Value>,
+        key: &str,
+        what: &str,
+    ) -> Result<&'v Value, TextError> {
         m.get(key)
             .ok_or_else(|| self.bad(format!("{what} lacks the field {key:?}")))
     }
 
-    fn str<'v>(&self, m: &'v Map<String, Value>, key: &str, what: &str) -> Result<&'v str, TextError> {
+    fn str<'v>(
+        &self,
+        m: &'v Map<String, Value>,
+        key: &str,
+        what: &str,
+    ) -> Result<&'v str, TextError> {
         let v = self.get(m, key, what)?;
         v.as_str()
             .ok_or_else(|| self.bad(format!("{what}.{key} must be a string, found {v}")))
@@ -59,16 +68,25 @@ impl Ctx<'_> {
     fn uint(&self, m: &Map<String, Value>, key: &str, what: &str) -> Result<u64, TextError> {
         let v = self.get(m, key, what)?;
         v.as_u64().ok_or_else(|| {
-            self.bad(format!("{what}.{key} must be a non-negative integer, found {v}"))
+            self.bad(format!(
+                "{what}.{key} must be a non-negative integer, found {v}"
+            ))
         })
     }
 
     fn u32(&self, m: &Map<String, Value>, key: &str, what: &str) -> Result<u32, TextError> {
         let n = self.uint(m, key, what)?;
-        u32::try_from(n).map_err(|_| self.bad(format!("{what}.{key} = {n} does not fit in 32 bits")))
+        u32::try_from(n)
+            .map_err(|_| self.bad(format!("{what}.{key} = {n} does not fit in 32 bits")))
     }
 
-    fn bool_or(&self, m: &Map<String, Value>, key: &str, default: bool, what: &str) -> Result<bool, TextError> {
+    fn bool_or(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        default: bool,
+        what: &str,
+    ) -> Result<bool, TextError> {
         match m.get(key) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Bool(b)) => Ok(*b),
@@ -178,7 +196,12 @@ impl WordPieceTokenizer {
                     single_word: cx.bool_or(m, "single_word", false, &w)?,
                     lstrip: cx.bool_or(m, "lstrip", false, &w)?,
                     rstrip: cx.bool_or(m, "rstrip", false, &w)?,
-                    normalized: cx.bool_or(m, "normalized", !cx.bool_or(m, "special", false, &w)?, &w)?,
+                    normalized: cx.bool_or(
+                        m,
+                        "normalized",
+                        !cx.bool_or(m, "special", false, &w)?,
+                        &w,
+                    )?,
                 };
                 if a.single_word || a.lstrip || a.rstrip || a.normalized {
                     return Err(cx.unsupported(
@@ -304,9 +327,10 @@ impl WordPieceTokenizer {
                 })
             }
         });
-        let decoder = self.decoder.as_ref().map(|d| {
-            json!({ "type": "WordPiece", "prefix": d.prefix, "cleanup": d.cleanup })
-        });
+        let decoder = self
+            .decoder
+            .as_ref()
+            .map(|d| json!({ "type": "WordPiece", "prefix": d.prefix, "cleanup": d.cleanup }));
         let root = json!({
             "version": "1.0",
             "truncation": truncation,
@@ -358,7 +382,11 @@ fn parse_model(cx: &Ctx, v: &Value) -> Result<WordPiece, TextError> {
         let id = id
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| cx.bad(format!("model.vocab[{token:?}] must be a 32-bit id, found {id}")))?;
+            .ok_or_else(|| {
+                cx.bad(format!(
+                    "model.vocab[{token:?}] must be a 32-bit id, found {id}"
+                ))
+            })?;
         vocab.insert(token.clone(), id);
     }
     let unk = cx.str(m, "unk_token", "model")?;
@@ -387,7 +415,11 @@ fn parse_post_processor(cx: &Ctx, v: &Value) -> Result<PostProcessor, TextError>
                         .as_u64()
                         .and_then(|n| u32::try_from(n).ok())
                         .map(|id| (t.clone(), id))
-                        .ok_or_else(|| cx.bad(format!("post_processor.{key} id must be a 32-bit integer, found {id}"))),
+                        .ok_or_else(|| {
+                            cx.bad(format!(
+                                "post_processor.{key} id must be a 32-bit integer, found {id}"
+                            ))
+                        }),
                     _ => Err(cx.bad(format!(
                         "post_processor.{key} must be [token, id], found {v}"
                     ))),
@@ -485,7 +517,9 @@ fn parse_direction(cx: &Ctx, m: &Map<String, Value>, what: &str) -> Result<Direc
     match m.get("direction").and_then(Value::as_str) {
         None | Some("Right") => Ok(Direction::Right),
         Some("Left") => Ok(Direction::Left),
-        Some(d) => Err(cx.bad(format!("{what}.direction must be \"Left\" or \"Right\", found {d:?}"))),
+        Some(d) => Err(cx.bad(format!(
+            "{what}.direction must be \"Left\" or \"Right\", found {d:?}"
+        ))),
     }
 }
 
