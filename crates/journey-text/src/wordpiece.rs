@@ -602,7 +602,7 @@ impl WordPieceTokenizer {
 
     /// Splits `text` at added tokens: leftmost match first, the longest
     /// when several start at the same byte (HF's leftmost-longest rule).
-    fn split_added<'a>(&self, text: &'a str) -> Vec<(Range<usize>, Option<&AddedToken>)> {
+    fn split_added(&self, text: &str) -> Vec<(Range<usize>, Option<&AddedToken>)> {
         let mut out = Vec::new();
         let mut plain = 0;
         let mut i = 0;
@@ -838,7 +838,7 @@ fn cleanup(s: &str) -> String {
 
 fn round_up(n: usize, multiple: Option<usize>) -> usize {
     match multiple {
-        Some(m) if m > 0 && n % m != 0 => n + m - n % m,
+        Some(m) if m > 0 => n.div_ceil(m) * m,
         _ => n,
     }
 }

@@ -174,12 +174,15 @@ fn pairs_of(texts: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// sha8 of the text, its encoding, sha16 of its decoding.
+type Encoded = (String, Encoding, String);
+
 #[test]
 fn parity_with_hf_on_golden_lines() {
     let Some(tok) = minilm() else { return };
     let Some(src) = sources() else { return };
     let golden = std::fs::read_to_string(common::fixture("wordpiece/golden.tsv")).unwrap();
-    let mut encoded: BTreeMap<(String, String), Vec<(String, Encoding, String)>> = BTreeMap::new();
+    let mut encoded: BTreeMap<(String, String), Vec<Encoded>> = BTreeMap::new();
     for (name, texts) in &src {
         let encs = tok.encode_batch(texts);
         let rows = texts
