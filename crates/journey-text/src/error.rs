@@ -43,6 +43,12 @@ pub enum TextError {
         vocab_size: usize,
         minimum: usize,
         specials: usize,
+    #[error("{path}: {component} is {found}, which the WordPiece tokenizer does not support (expected {expected})")]
+    Unsupported {
+        path: PathBuf,
+        component: String,
+        found: String,
+        expected: String,
     },
 }
 

@@ -9,6 +9,8 @@
 pub mod bpe;
 pub mod bpe_files;
 pub mod bpe_train;
+pub mod bert_basic;
+mod bert_tables;
 pub mod error;
 pub mod lemmatizer;
 pub mod ngrams;
@@ -22,6 +24,8 @@ pub mod stopwords;
 pub mod treebank;
 pub mod unicode_words;
 pub mod wordnet;
+pub mod wordpiece;
+pub mod wordpiece_json;
 
 pub use error::TextError;
 
