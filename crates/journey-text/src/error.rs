@@ -28,6 +28,13 @@ pub enum TextError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("{path}: not a valid SentencePiece model: {message}{}", .offset.map(|o| format!(" (at byte {o})")).unwrap_or_default())]
+    ModelFormat {
+        path: PathBuf,
+        /// Byte offset in the file, when the fault is in the encoding itself.
+        offset: Option<usize>,
+        message: String,
+    },
 }
 
 /// Reads a whole file as UTF-8, naming the file and the first bad byte.

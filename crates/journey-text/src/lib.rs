@@ -13,10 +13,14 @@ pub mod normalize;
 pub mod porter;
 pub mod porter2;
 pub mod punkt;
+pub mod sentencepiece;
+pub mod sentencepiece_model;
+pub mod sentencepiece_normalizer;
 pub mod sentences;
 pub mod stopwords;
 pub mod treebank;
 pub mod unicode_words;
+pub mod unigram;
 pub mod wordnet;
 
 pub use error::TextError;
