@@ -87,6 +87,7 @@ impl SentencePieceProcessor {
 
     /// Builds the processor from a decoded model.
     pub fn from_proto(proto: ModelProto, path: &Path) -> Result<Self, TextError> {
+        proto.validate(path)?;
         let ts = &proto.trainer_spec;
         let unk_id = u32::try_from(ts.unk_id)
             .map_err(|_| model_error(path, format!("unk_id {} is negative", ts.unk_id)))?;

@@ -189,15 +189,19 @@ impl ModelProto {
         Ok(model)
     }
 
-    /// The checks sentencepiece's `ModelInterface::InitializePieces` makes.
-    fn validate(&self, path: &Path) -> Result<(), TextError> {
+    /// The checks sentencepiece's `ModelInterface::InitializePieces` makes:
+    /// pieces non-empty and unique, one UNKNOWN piece at `unk_id`, BYTE
+    /// pieces spelled `<0xNN>`.
+    pub fn validate(&self, path: &Path) -> Result<(), TextError> {
         let bad = |message: String| TextError::ModelFormat {
             path: path.to_path_buf(),
             offset: None,
             message,
         };
         if self.pieces.is_empty() {
-            return Err(bad("the model has no pieces; is this a SentencePiece .model file?".into()));
+            return Err(bad(
+                "the model has no pieces; is this a SentencePiece .model file?".into(),
+            ));
         }
         let mut seen = std::collections::HashSet::with_capacity(self.pieces.len());
         let mut unk = None;
@@ -222,7 +226,9 @@ impl ModelProto {
             }
         }
         match unk {
-            None => Err(bad("no piece has type UNKNOWN (the model needs an <unk>)".into())),
+            None => Err(bad(
+                "no piece has type UNKNOWN (the model needs an <unk>)".into()
+            )),
             Some(id) if id as i64 != self.trainer_spec.unk_id as i64 => Err(bad(format!(
                 "trainer_spec.unk_id is {} but the UNKNOWN piece is {id}",
                 self.trainer_spec.unk_id
@@ -344,7 +350,10 @@ impl<'a> Reader<'a> {
         let key = self.varint()?;
         let field = key >> 3;
         if field == 0 {
-            return Err(WireError::at(key_at, "field number 0 is not valid protobuf (not a .model file?)".into()));
+            return Err(WireError::at(
+                key_at,
+                "field number 0 is not valid protobuf (not a .model file?)".into(),
+            ));
         }
         let at = self.offset();
         let value = match key & 7 {
@@ -383,7 +392,10 @@ fn want_varint(v: &Value, field: &str, at: usize) -> Result<u64, WireError> {
 fn want_bytes<'a>(v: &Value<'a>, field: &str, at: usize) -> Result<&'a [u8], WireError> {
     match v {
         Value::Bytes(b) => Ok(b),
-        _ => Err(WireError::at(at, format!("{field} should be length-delimited"))),
+        _ => Err(WireError::at(
+            at,
+            format!("{field} should be length-delimited"),
+        )),
     }
 }
 
@@ -411,7 +423,9 @@ fn decode_model(buf: &[u8]) -> Result<ModelProto, WireError> {
                 let b = want_bytes(&v, "ModelProto.pieces", at)?;
                 m.pieces.push(decode_piece(b, at, m.pieces.len())?);
             }
-            2 => m.trainer_spec = decode_trainer(want_bytes(&v, "ModelProto.trainer_spec", at)?, at)?,
+            2 => {
+                m.trainer_spec = decode_trainer(want_bytes(&v, "ModelProto.trainer_spec", at)?, at)?
+            }
             3 => {
                 m.normalizer_spec =
                     decode_normalizer(want_bytes(&v, "ModelProto.normalizer_spec", at)?, at)?
@@ -440,12 +454,20 @@ fn decode_piece(buf: &[u8], base: usize, id: usize) -> Result<Piece, WireError> 
             1 => p.piece = want_string(&v, &format!("piece {id}"), at)?,
             2 => match v {
                 Value::Fixed32(x) => p.score = f32::from_bits(x),
-                _ => return Err(WireError::at(at, format!("score of piece {id} should be a float"))),
+                _ => {
+                    return Err(WireError::at(
+                        at,
+                        format!("score of piece {id} should be a float"),
+                    ))
+                }
             },
             3 => {
                 let t = want_varint(&v, "SentencePiece.type", at)?;
                 p.kind = PieceType::from_proto(t).ok_or_else(|| {
-                    WireError::at(at, format!("piece {id} has unknown type {t} (expected 1-6)"))
+                    WireError::at(
+                        at,
+                        format!("piece {id} has unknown type {t} (expected 1-6)"),
+                    )
                 })?;
             }
             _ => {}
@@ -466,16 +488,19 @@ fn decode_trainer(buf: &[u8], base: usize) -> Result<TrainerSpec, WireError> {
                     2 => ModelType::Bpe,
                     3 => ModelType::Word,
                     4 => ModelType::Char,
-                    x => {
-                        return Err(WireError::at(
-                            at,
-                            format!("unknown model_type {x} (expected 1 UNIGRAM, 2 BPE, 3 WORD, 4 CHAR)"),
-                        ))
-                    }
+                    x => return Err(WireError::at(
+                        at,
+                        format!(
+                            "unknown model_type {x} (expected 1 UNIGRAM, 2 BPE, 3 WORD, 4 CHAR)"
+                        ),
+                    )),
                 }
             }
             4 => t.vocab_size = want_i32(&v, "TrainerSpec.vocab_size", at)?,
-            20 => t.max_sentencepiece_length = want_i32(&v, "TrainerSpec.max_sentencepiece_length", at)?,
+            20 => {
+                t.max_sentencepiece_length =
+                    want_i32(&v, "TrainerSpec.max_sentencepiece_length", at)?
+            }
             22 => t.split_by_whitespace = b("TrainerSpec.split_by_whitespace")?,
             24 => t.treat_whitespace_as_suffix = b("TrainerSpec.treat_whitespace_as_suffix")?,
             25 => t.split_digits = b("TrainerSpec.split_digits")?,
@@ -503,11 +528,17 @@ fn decode_normalizer(buf: &[u8], base: usize) -> Result<NormalizerSpec, WireErro
         let b = |name| want_varint(&v, name, at).map(|x| x != 0);
         match field {
             1 => n.name = want_string(&v, "NormalizerSpec.name", at)?,
-            2 => n.precompiled_charsmap = want_bytes(&v, "NormalizerSpec.precompiled_charsmap", at)?.to_vec(),
+            2 => {
+                n.precompiled_charsmap =
+                    want_bytes(&v, "NormalizerSpec.precompiled_charsmap", at)?.to_vec()
+            }
             3 => n.add_dummy_prefix = b("NormalizerSpec.add_dummy_prefix")?,
             4 => n.remove_extra_whitespaces = b("NormalizerSpec.remove_extra_whitespaces")?,
             5 => n.escape_whitespaces = b("NormalizerSpec.escape_whitespaces")?,
-            6 => n.normalization_rule_tsv = want_string(&v, "NormalizerSpec.normalization_rule_tsv", at)?,
+            6 => {
+                n.normalization_rule_tsv =
+                    want_string(&v, "NormalizerSpec.normalization_rule_tsv", at)?
+            }
             _ => {}
         }
     }
@@ -540,6 +571,9 @@ mod tests {
     fn truncated_varint_names_offset() {
         let e = ModelProto::from_bytes(&[0x0a, 0x80], Path::new("x.model")).unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("x.model") && msg.contains("at byte 1"), "{msg}");
+        assert!(
+            msg.contains("x.model") && msg.contains("at byte 1"),
+            "{msg}"
+        );
     }
 }

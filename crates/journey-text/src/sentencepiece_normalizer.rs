@@ -272,7 +272,10 @@ fn decode_charsmap(b: &[u8]) -> Result<(Vec<u32>, Vec<u8>), String> {
         return Ok((Vec::new(), Vec::new()));
     }
     let Some(head) = b.get(..4) else {
-        return Err(format!("{} bytes, too short for its 4-byte header", b.len()));
+        return Err(format!(
+            "{} bytes, too short for its 4-byte header",
+            b.len()
+        ));
     };
     let trie_size = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
     if trie_size % 4 != 0 || trie_size > b.len() - 4 || trie_size == 0 {

@@ -105,7 +105,9 @@ impl PieceTrie {
             let next = if kids.len() <= 8 {
                 kids.iter().find(|e| e.0 == b).map(|e| e.1)
             } else {
-                kids.binary_search_by_key(&b, |e| e.0).ok().map(|i| kids[i].1)
+                kids.binary_search_by_key(&b, |e| e.0)
+                    .ok()
+                    .map(|i| kids[i].1)
             };
             match next {
                 Some(n) => node = n as usize,
