@@ -49,6 +49,12 @@ pub enum TextError {
         component: String,
         found: String,
         expected: String,
+    #[error("{path}: not a valid SentencePiece model: {message}{}", .offset.map(|o| format!(" (at byte {o})")).unwrap_or_default())]
+    ModelFormat {
+        path: PathBuf,
+        /// Byte offset in the file, when the fault is in the encoding itself.
+        offset: Option<usize>,
+        message: String,
     },
 }
 
