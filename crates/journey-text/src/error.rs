@@ -43,12 +43,14 @@ pub enum TextError {
         vocab_size: usize,
         minimum: usize,
         specials: usize,
+    },
     #[error("{path}: {component} is {found}, which the WordPiece tokenizer does not support (expected {expected})")]
     Unsupported {
         path: PathBuf,
         component: String,
         found: String,
         expected: String,
+    },
     #[error("{path}: not a valid SentencePiece model: {message}{}", .offset.map(|o| format!(" (at byte {o})")).unwrap_or_default())]
     ModelFormat {
         path: PathBuf,
