@@ -8,6 +8,7 @@
 
 pub mod bpe;
 pub mod bpe_files;
+pub mod bpe_json;
 pub mod bpe_train;
 pub mod bert_basic;
 mod bert_tables;

@@ -33,6 +33,10 @@ enum Command {
     /// Chapter 1.2: normalise, tokenize, stem, lemmatize, stop words, n-grams.
     #[command(subcommand)]
     Text(commands::text::TextCommand),
+    /// Subword tokenizers: byte-level BPE (tiktoken encodings), WordPiece,
+    /// SentencePiece; encode, decode, inspect, train.
+    #[command(subcommand)]
+    Tokenizer(commands::tokenizer::TokenizerCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Tour(args) => tour::run(&cli.global, args),
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
+        Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {
