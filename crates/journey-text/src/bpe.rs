@@ -359,13 +359,20 @@ impl BytePairEncoding {
                     // A special token that is not allowed is plain text: look
                     // for the next one after its first character.
                     Some(m) => {
-                        search = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8)
+                        search =
+                            m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8)
                     }
                     None => break None,
                 }
             };
             let end = next.map_or(text.len(), |m| m.start());
-            self.encode_segment(&text[start..end], start, &mut scratch, ids, offsets.as_deref_mut());
+            self.encode_segment(
+                &text[start..end],
+                start,
+                &mut scratch,
+                ids,
+                offsets.as_deref_mut(),
+            );
             match next {
                 Some(m) => {
                     ids.push(self.special[m.as_str()]);
@@ -390,7 +397,13 @@ impl BytePairEncoding {
     ) {
         let bytes = segment.as_bytes();
         for r in self.pretokenizer.pieces(segment) {
-            self.encode_piece_into(&bytes[r.clone()], base + r.start, scratch, ids, offsets.as_deref_mut());
+            self.encode_piece_into(
+                &bytes[r.clone()],
+                base + r.start,
+                scratch,
+                ids,
+                offsets.as_deref_mut(),
+            );
         }
     }
 
@@ -495,7 +508,11 @@ impl BytePairEncoding {
         prev.push(usize::MAX);
         prev.extend(0..n);
         for i in 0..n {
-            let r = if i + 2 <= n { self.rank(&piece[i..i + 2]) } else { Rank::MAX };
+            let r = if i + 2 <= n {
+                self.rank(&piece[i..i + 2])
+            } else {
+                Rank::MAX
+            };
             pair.push(r);
             if r != Rank::MAX {
                 heap.push(Reverse((r, i)));
@@ -610,7 +627,8 @@ mod tests {
         );
         let plain = t.encode_ordinary(text);
         assert_eq!(
-            t.encode_with_policy(text, SpecialSet::None, SpecialSet::None).unwrap(),
+            t.encode_with_policy(text, SpecialSet::None, SpecialSet::None)
+                .unwrap(),
             plain
         );
         assert_eq!(t.decode(&plain).unwrap(), text);
@@ -634,10 +652,16 @@ mod tests {
     #[test]
     fn unknown_id_and_partial_utf8() {
         let t = toy();
-        assert!(matches!(t.decode(&[9999]), Err(TextError::UnknownTokenId { id: 9999, .. })));
+        assert!(matches!(
+            t.decode(&[9999]),
+            Err(TextError::UnknownTokenId { id: 9999, .. })
+        ));
         let ids = t.encode_ordinary("é");
         assert_eq!(ids.len(), 2);
-        assert!(matches!(t.decode(&ids[..1]), Err(TextError::DecodedNotUtf8 { valid_up_to: 0 })));
+        assert!(matches!(
+            t.decode(&ids[..1]),
+            Err(TextError::DecodedNotUtf8 { valid_up_to: 0 })
+        ));
         assert_eq!(t.decode_lossy(&ids[..1]).unwrap(), "\u{FFFD}");
     }
 }

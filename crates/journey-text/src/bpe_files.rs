@@ -37,7 +37,10 @@ pub fn load_tiktoken_ranks(path: &Path) -> Result<Vec<(Vec<u8>, Rank)>, TextErro
 }
 
 /// Parses the contents of a tiktoken rank file; `path` names it in errors.
-pub fn parse_tiktoken_ranks(contents: &[u8], path: &Path) -> Result<Vec<(Vec<u8>, Rank)>, TextError> {
+pub fn parse_tiktoken_ranks(
+    contents: &[u8],
+    path: &Path,
+) -> Result<Vec<(Vec<u8>, Rank)>, TextError> {
     let malformed = |line: usize, message: String| TextError::Malformed {
         path: path.to_path_buf(),
         line,
@@ -104,14 +107,19 @@ fn unicode_to_bytes() -> HashMap<char, u8> {
 /// The ranks of the 256 single bytes in GPT-2's order: printable bytes first.
 fn gpt2_byte_order() -> Vec<u8> {
     let map = bytes_to_unicode();
-    let mut order: Vec<u8> = (0..=255u8).filter(|&b| map[b as usize] as u32 == b as u32).collect();
+    let mut order: Vec<u8> = (0..=255u8)
+        .filter(|&b| map[b as usize] as u32 == b as u32)
+        .collect();
     order.extend((0..=255u8).filter(|&b| map[b as usize] as u32 != b as u32));
     order
 }
 
 /// Reads GPT-2's `vocab.bpe` (merges) and checks it against `encoder.json`,
 /// returning the mergeable ranks (tiktoken's `data_gym_to_mergeable_bpe_ranks`).
-pub fn load_gpt2_ranks(encoder_json: &Path, vocab_bpe: &Path) -> Result<Vec<(Vec<u8>, Rank)>, TextError> {
+pub fn load_gpt2_ranks(
+    encoder_json: &Path,
+    vocab_bpe: &Path,
+) -> Result<Vec<(Vec<u8>, Rank)>, TextError> {
     let merges = crate::error::read_utf8(vocab_bpe)?;
     let encoder = crate::error::read_utf8(encoder_json)?;
     parse_gpt2_ranks(&encoder, encoder_json, &merges, vocab_bpe)
@@ -125,7 +133,8 @@ pub fn parse_gpt2_ranks(
     vocab_path: &Path,
 ) -> Result<Vec<(Vec<u8>, Rank)>, TextError> {
     let inverse = unicode_to_bytes();
-    let decode = |s: &str| -> Option<Vec<u8>> { s.chars().map(|c| inverse.get(&c).copied()).collect() };
+    let decode =
+        |s: &str| -> Option<Vec<u8>> { s.chars().map(|c| inverse.get(&c).copied()).collect() };
 
     let mut ranks: Vec<(Vec<u8>, Rank)> = gpt2_byte_order()
         .into_iter()
@@ -160,17 +169,20 @@ pub fn parse_gpt2_ranks(
         }
         left.extend_from_slice(&right);
         if let Some(first) = seen.insert(left.clone(), line) {
-            return Err(malformed(format!("merge {text:?} repeats the merge of line {first}")));
+            return Err(malformed(format!(
+                "merge {text:?} repeats the merge of line {first}"
+            )));
         }
         let rank = ranks.len() as Rank;
         ranks.push((left, rank));
     }
 
-    let json: HashMap<String, Rank> = serde_json::from_str(encoder_json).map_err(|e| TextError::Malformed {
-        path: encoder_path.to_path_buf(),
-        line: e.line(),
-        message: format!("expected a JSON object {{token: id}}: {e}"),
-    })?;
+    let json: HashMap<String, Rank> =
+        serde_json::from_str(encoder_json).map_err(|e| TextError::Malformed {
+            path: encoder_path.to_path_buf(),
+            line: e.line(),
+            message: format!("expected a JSON object {{token: id}}: {e}"),
+        })?;
     let bad = |message: String| TextError::BadVocab {
         path: encoder_path.to_path_buf(),
         message,
@@ -185,7 +197,9 @@ pub fn parse_gpt2_ranks(
         }
         n += 1;
         let bytes = decode(token).ok_or_else(|| {
-            bad(format!("token {token:?} has a character outside GPT-2's byte-to-unicode alphabet"))
+            bad(format!(
+                "token {token:?} has a character outside GPT-2's byte-to-unicode alphabet"
+            ))
         })?;
         match by_bytes.get(bytes.as_slice()) {
             Some(&r) if r == id => {}
@@ -271,7 +285,9 @@ impl Encoding {
     /// The pre-tokenization pattern.
     pub fn pretokenizer(self) -> Pretokenizer {
         match self {
-            Encoding::Gpt2 | Encoding::R50kBase | Encoding::P50kBase | Encoding::P50kEdit => Pretokenizer::Gpt2,
+            Encoding::Gpt2 | Encoding::R50kBase | Encoding::P50kBase | Encoding::P50kEdit => {
+                Pretokenizer::Gpt2
+            }
             Encoding::Cl100kBase => Pretokenizer::Cl100k,
             Encoding::O200kBase | Encoding::O200kHarmony => Pretokenizer::O200k,
         }
@@ -310,7 +326,9 @@ impl Encoding {
         };
         let mut out: Vec<(String, Rank)> = fixed.iter().map(|&(t, r)| (t.to_string(), r)).collect();
         if self == Encoding::O200kHarmony {
-            let reserved = [200000, 200001, 200004, 200009, 200010, 200011].into_iter().chain(200013..201088);
+            let reserved = [200000, 200001, 200004, 200009, 200010, 200011]
+                .into_iter()
+                .chain(200013..201088);
             out.extend(reserved.map(|i| (format!("<|reserved_{i}|>"), i)));
         }
         out
@@ -323,7 +341,9 @@ impl Encoding {
             Encoding::R50kBase => &["tokenizers/tiktoken/r50k_base.tiktoken"],
             Encoding::P50kBase | Encoding::P50kEdit => &["tokenizers/tiktoken/p50k_base.tiktoken"],
             Encoding::Cl100kBase => &["tokenizers/tiktoken/cl100k_base.tiktoken"],
-            Encoding::O200kBase | Encoding::O200kHarmony => &["tokenizers/tiktoken/o200k_base.tiktoken"],
+            Encoding::O200kBase | Encoding::O200kHarmony => {
+                &["tokenizers/tiktoken/o200k_base.tiktoken"]
+            }
         }
     }
 
@@ -334,7 +354,12 @@ impl Encoding {
             Encoding::Gpt2 => load_gpt2_ranks(&paths[0], &paths[1])?,
             _ => load_tiktoken_ranks(&paths[0])?,
         };
-        BytePairEncoding::new(self.name(), ranks, self.special_tokens(), self.pretokenizer())
+        BytePairEncoding::new(
+            self.name(),
+            ranks,
+            self.special_tokens(),
+            self.pretokenizer(),
+        )
     }
 }
 

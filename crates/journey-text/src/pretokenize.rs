@@ -225,7 +225,10 @@ fn char_at(s: &[u8], i: usize) -> (u8, usize) {
         )
     };
     let t = table();
-    (t.blocks[t.index[(cp >> 8) as usize] as usize][(cp & 0xFF) as usize], len)
+    (
+        t.blocks[t.index[(cp >> 8) as usize] as usize][(cp & 0xFF) as usize],
+        len,
+    )
 }
 
 /// Classes of ASCII, written out so the common case needs no table load.

@@ -28,8 +28,16 @@ fn data_root() -> Option<PathBuf> {
 fn encoding(e: Encoding) -> Option<&'static BytePairEncoding> {
     static CACHE: OnceLock<HashMap<Encoding, OnceLock<BytePairEncoding>>> = OnceLock::new();
     let root = data_root()?;
-    let cache = CACHE.get_or_init(|| Encoding::ALL.iter().map(|&e| (e, OnceLock::new())).collect());
-    Some(cache[&e].get_or_init(|| e.load(&root).unwrap_or_else(|err| panic!("{}: {err}", e.name()))))
+    let cache = CACHE.get_or_init(|| {
+        Encoding::ALL
+            .iter()
+            .map(|&e| (e, OnceLock::new()))
+            .collect()
+    });
+    Some(cache[&e].get_or_init(|| {
+        e.load(&root)
+            .unwrap_or_else(|err| panic!("{}: {err}", e.name()))
+    }))
 }
 
 fn ids_le(ids: &[Rank]) -> Vec<u8> {
@@ -69,7 +77,9 @@ fn testplans_all_313_vectors() {
     for (n, (ok, all)) in &names {
         println!("TestPlans {n}: {ok}/{all}");
     }
-    let (ok, all) = per_encoding.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let (ok, all) = per_encoding
+        .values()
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     assert_eq!(all, 313, "TestPlans.txt should hold 313 vectors");
     assert_eq!(ok, all, "TestPlans vectors that differ from tiktoken");
 }
@@ -123,7 +133,10 @@ fn check_corpus(e: Encoding) {
                     lines.len(),
                     100.0 * ok_blocks as f64 / blocks as f64
                 );
-                if hex(&whole.finalize()) != sha || total.to_string() != n_tokens || ok_blocks != blocks {
+                if hex(&whole.finalize()) != sha
+                    || total.to_string() != n_tokens
+                    || ok_blocks != blocks
+                {
                     failures.push(rel.to_string());
                 }
             }
@@ -131,8 +144,13 @@ fn check_corpus(e: Encoding) {
                 let (rel, n_tokens, sha) = (f[1], f[3], f[5]);
                 let text = std::fs::read_to_string(root.join(rel)).unwrap();
                 let ids = enc.encode_ordinary(&text);
-                let ok = ids.len().to_string() == n_tokens && hex(&Sha256::digest(ids_le(&ids))) == sha;
-                println!("{} whole document {rel}: {} tokens, equal: {ok}", e.name(), ids.len());
+                let ok =
+                    ids.len().to_string() == n_tokens && hex(&Sha256::digest(ids_le(&ids))) == sha;
+                println!(
+                    "{} whole document {rel}: {} tokens, equal: {ok}",
+                    e.name(),
+                    ids.len()
+                );
                 assert_eq!(enc.decode(&ids).unwrap(), text);
                 if !ok {
                     failures.push(format!("doc {rel}"));
@@ -141,7 +159,11 @@ fn check_corpus(e: Encoding) {
             other => panic!("{}: unexpected row {other:?}", fixture.display()),
         }
     }
-    assert!(failures.is_empty(), "{}: differs from tiktoken on {failures:?}", e.name());
+    assert!(
+        failures.is_empty(),
+        "{}: differs from tiktoken on {failures:?}",
+        e.name()
+    );
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -173,10 +195,14 @@ fn corpus_o200k_base() {
 fn matches_golden(ids: &[Rank], golden: &serde_json::Value) -> bool {
     match golden {
         serde_json::Value::Array(a) => {
-            a.len() == ids.len() && a.iter().zip(ids).all(|(g, &i)| g.as_u64() == Some(i as u64))
+            a.len() == ids.len()
+                && a.iter()
+                    .zip(ids)
+                    .all(|(g, &i)| g.as_u64() == Some(i as u64))
         }
         serde_json::Value::Object(o) => {
-            o["n"].as_u64() == Some(ids.len() as u64) && o["sha256"].as_str() == Some(&hex(&Sha256::digest(ids_le(ids))))
+            o["n"].as_u64() == Some(ids.len() as u64)
+                && o["sha256"].as_str() == Some(&hex(&Sha256::digest(ids_le(ids))))
         }
         _ => false,
     }
@@ -186,8 +212,14 @@ fn matches_golden(ids: &[Rank], golden: &serde_json::Value) -> bool {
 fn stress_set_all_encodings() {
     let Some(_) = data_root() else { return };
     let spec: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::fixture("bpe/stress.json")).unwrap()).unwrap();
-    let texts: Vec<&str> = spec["texts"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        serde_json::from_str(&std::fs::read_to_string(common::fixture("bpe/stress.json")).unwrap())
+            .unwrap();
+    let texts: Vec<&str> = spec["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
     for (name, golden) in spec["encodings"].as_object().unwrap() {
         let enc = encoding(Encoding::from_name(name).unwrap()).unwrap();
         let ordinary = golden["ordinary"].as_array().unwrap();
@@ -198,17 +230,35 @@ fn stress_set_all_encodings() {
             .map(|(k, t)| {
                 let ids = enc.encode_ordinary(t);
                 let with = enc.encode(t, SpecialSet::All).unwrap();
-                assert_eq!(enc.decode(&ids).unwrap(), *t, "{name}: round trip of stress text {k}");
-                assert_eq!(enc.decode(&with).unwrap(), *t, "{name}: round trip (specials) of text {k}");
-                let want_with = if special[k].is_null() { &ordinary[k] } else { &special[k] };
+                assert_eq!(
+                    enc.decode(&ids).unwrap(),
+                    *t,
+                    "{name}: round trip of stress text {k}"
+                );
+                assert_eq!(
+                    enc.decode(&with).unwrap(),
+                    *t,
+                    "{name}: round trip (specials) of text {k}"
+                );
+                let want_with = if special[k].is_null() {
+                    &ordinary[k]
+                } else {
+                    &special[k]
+                };
                 let good = matches_golden(&ids, &ordinary[k]) && matches_golden(&with, want_with);
                 if !good {
-                    eprintln!("{name}: stress text {k} differs: {:?}", t.chars().take(60).collect::<String>());
+                    eprintln!(
+                        "{name}: stress text {k} differs: {:?}",
+                        t.chars().take(60).collect::<String>()
+                    );
                 }
                 good as usize
             })
             .sum();
-        println!("stress {name}: {ok}/{} texts equal to tiktoken", texts.len());
+        println!(
+            "stress {name}: {ok}/{} texts equal to tiktoken",
+            texts.len()
+        );
         assert_eq!(ok, texts.len(), "{name}: stress texts differ from tiktoken");
     }
 }
@@ -221,19 +271,28 @@ fn gpt2_files_give_r50k_ranks() {
         &root.join("tokenizers/gpt2/vocab.bpe"),
     )
     .unwrap();
-    let mut r50k = load_tiktoken_ranks(&root.join("tokenizers/tiktoken/r50k_base.tiktoken")).unwrap();
+    let mut r50k =
+        load_tiktoken_ranks(&root.join("tokenizers/tiktoken/r50k_base.tiktoken")).unwrap();
     gpt2.sort_by_key(|p| p.1);
     r50k.sort_by_key(|p| p.1);
     assert_eq!(gpt2.len(), 50256);
-    assert!(gpt2 == r50k, "GPT-2's encoder.json + vocab.bpe should equal r50k_base");
+    assert!(
+        gpt2 == r50k,
+        "GPT-2's encoder.json + vocab.bpe should equal r50k_base"
+    );
 }
 
 #[test]
 fn special_tokens_allowed_and_disallowed() {
-    let Some(enc) = encoding(Encoding::Cl100kBase) else { return };
+    let Some(enc) = encoding(Encoding::Cl100kBase) else {
+        return;
+    };
     let text = "Hello<|endoftext|> there <|fim_prefix|>";
     let err = enc.encode(text, SpecialSet::None).unwrap_err();
-    assert!(matches!(&err, TextError::DisallowedSpecialToken { token, offset: 5 } if token == "<|endoftext|>"), "{err}");
+    assert!(
+        matches!(&err, TextError::DisallowedSpecialToken { token, offset: 5 } if token == "<|endoftext|>"),
+        "{err}"
+    );
     assert!(err.to_string().contains("encode_ordinary"), "{err}");
     let all = enc.encode(text, SpecialSet::All).unwrap();
     assert!(all.contains(&100257) && all.contains(&100258));
@@ -244,27 +303,43 @@ fn special_tokens_allowed_and_disallowed() {
         Err(TextError::DisallowedSpecialToken { offset: 25, .. })
     ));
     // ... unless nothing is disallowed: then it is plain text.
-    let mixed = enc.encode_with_policy(text, SpecialSet::Only(&only), SpecialSet::None).unwrap();
+    let mixed = enc
+        .encode_with_policy(text, SpecialSet::Only(&only), SpecialSet::None)
+        .unwrap();
     assert!(mixed.contains(&100257) && !mixed.contains(&100258));
     assert_eq!(enc.decode(&mixed).unwrap(), text);
     // tiktoken: encode("<|endoftext|>", allowed_special="all") == [100257]
-    assert_eq!(enc.encode("<|endoftext|>", SpecialSet::All).unwrap(), vec![100257]);
-    assert_eq!(enc.encode_ordinary("<|endoftext|>"), vec![27, 91, 8862, 728, 428, 91, 29]);
+    assert_eq!(
+        enc.encode("<|endoftext|>", SpecialSet::All).unwrap(),
+        vec![100257]
+    );
+    assert_eq!(
+        enc.encode_ordinary("<|endoftext|>"),
+        vec![27, 91, 8862, 728, 428, 91, 29]
+    );
     assert_eq!(enc.encode_single_token(b"<|endoftext|>"), Some(100257));
     assert_eq!(enc.n_vocab(), 100277);
-    assert!(matches!(enc.decode(&[100261]), Err(TextError::UnknownTokenId { id: 100261, .. })));
+    assert!(matches!(
+        enc.decode(&[100261]),
+        Err(TextError::UnknownTokenId { id: 100261, .. })
+    ));
 }
 
 #[test]
 fn offsets_and_partial_utf8() {
-    let Some(enc) = encoding(Encoding::O200kBase) else { return };
+    let Some(enc) = encoding(Encoding::O200kBase) else {
+        return;
+    };
     let text = "naïve café 🌍 日本語<|endoftext|>  \n\n x";
     let e = enc.encode_with_offsets(text, SpecialSet::All).unwrap();
     assert_eq!(e.ids, enc.encode(text, SpecialSet::All).unwrap());
     let mut pos = 0;
     for (id, span) in e.ids.iter().zip(&e.offsets) {
         assert_eq!(span.start, pos);
-        assert_eq!(enc.token_bytes(*id).unwrap(), &text.as_bytes()[span.clone()]);
+        assert_eq!(
+            enc.token_bytes(*id).unwrap(),
+            &text.as_bytes()[span.clone()]
+        );
         pos = span.end;
     }
     assert_eq!(pos, text.len());
@@ -272,14 +347,19 @@ fn offsets_and_partial_utf8() {
     let ids = enc.encode_ordinary("🫠");
     assert!(ids.len() > 1, "{ids:?}");
     let err = enc.decode(&ids[..1]).unwrap_err();
-    assert!(matches!(err, TextError::DecodedNotUtf8 { valid_up_to: 0 }), "{err}");
+    assert!(
+        matches!(err, TextError::DecodedNotUtf8 { valid_up_to: 0 }),
+        "{err}"
+    );
     assert!(enc.decode_lossy(&ids[..1]).unwrap().contains('\u{FFFD}'));
     assert_eq!(enc.decode_bytes(&ids).unwrap(), "🫠".as_bytes());
 }
 
 #[test]
 fn encode_batch_equals_sequential() {
-    let Some(enc) = encoding(Encoding::Cl100kBase) else { return };
+    let Some(enc) = encoding(Encoding::Cl100kBase) else {
+        return;
+    };
     let texts = ["a b c", "<|endoftext|>", "", "  12345 ", "😀😀"];
     let batch = enc.encode_batch(&texts, SpecialSet::All).unwrap();
     for (t, ids) in texts.iter().zip(&batch) {
@@ -313,7 +393,10 @@ fn malformed_tiktoken_files() {
         let p = write(dir.path(), "bad.tiktoken", contents);
         let err = load_tiktoken_ranks(&p).unwrap_err();
         let msg = err.to_string();
-        assert!(matches!(err, TextError::Malformed { line: l, .. } if l == line), "{contents:?}: {msg}");
+        assert!(
+            matches!(err, TextError::Malformed { line: l, .. } if l == line),
+            "{contents:?}: {msg}"
+        );
         assert!(msg.contains("bad.tiktoken") && msg.contains(what), "{msg}");
     }
     let missing = load_tiktoken_ranks(&dir.path().join("nope.tiktoken")).unwrap_err();
@@ -351,7 +434,10 @@ fn malformed_gpt2_files() {
     let bpe = write(dir.path(), "vocab.bpe", &lines.join("\n"));
     let err = load_gpt2_ranks(&enc_path, &bpe).unwrap_err();
     assert!(matches!(err, TextError::BadVocab { .. }), "{err}");
-    assert!(err.to_string().contains("encoder.json") && err.to_string().contains("different models"), "{err}");
+    assert!(
+        err.to_string().contains("encoder.json") && err.to_string().contains("different models"),
+        "{err}"
+    );
     // encoder.json that is not JSON.
     let bpe = write(dir.path(), "vocab.bpe", &good_bpe);
     let bad_json = write(dir.path(), "encoder.json", "{\"a\": 1,\n \"b\": }");
@@ -387,14 +473,21 @@ fn tricky_string() -> impl Strategy<Value = String> {
 fn oracle(p: Pretokenizer) -> &'static fancy_regex::Regex {
     static RES: OnceLock<[fancy_regex::Regex; 3]> = OnceLock::new();
     let res = RES.get_or_init(|| {
-        [Pretokenizer::Gpt2, Pretokenizer::Cl100k, Pretokenizer::O200k]
-            .map(|p| fancy_regex::Regex::new(p.pattern()).unwrap())
+        [
+            Pretokenizer::Gpt2,
+            Pretokenizer::Cl100k,
+            Pretokenizer::O200k,
+        ]
+        .map(|p| fancy_regex::Regex::new(p.pattern()).unwrap())
     });
     &res[p as usize]
 }
 
 fn check_split(p: Pretokenizer, s: &str) -> Result<(), TestCaseError> {
-    let want: Vec<&str> = oracle(p).find_iter(s).map(|m| m.unwrap().as_str()).collect();
+    let want: Vec<&str> = oracle(p)
+        .find_iter(s)
+        .map(|m| m.unwrap().as_str())
+        .collect();
     let got: Vec<&str> = p.split(s).collect();
     prop_assert_eq!(got, want, "{:?} on {:?}", p, s);
     Ok(())
