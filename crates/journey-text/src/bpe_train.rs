@@ -64,7 +64,7 @@ pub trait PreTokenizer: Sync {
 ///
 /// ```
 /// use journey_text::bpe_train::{pretokenizer_fn, PreTokenizer};
-/// let words = pretokenizer_fn(|text, out| text.split_inclusive(' ').for_each(|w| out(w)));
+/// let words = pretokenizer_fn(|text, out| text.split_inclusive(' ').for_each(out));
 /// let mut got = Vec::new();
 /// words.split("a b", &mut |w| got.push(w));
 /// assert_eq!(got, ["a ", "b"]);
@@ -176,13 +176,13 @@ impl BpeTrainer {
                 pre.split(piece, &mut |tok| *counts.entry(tok).or_insert(0) += 1);
                 counts
             })
-            .reduce(FxMap::default, |mut a, b| {
+            .reduce(FxMap::default, |a, b| {
+                // Fold the smaller table into the larger one.
                 let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
                 for (k, v) in small {
                     *big.entry(k).or_insert(0) += v;
                 }
-                a = big;
-                a
+                big
             });
         Ok(counts
             .into_iter()
@@ -643,19 +643,22 @@ impl BpeModel {
                 line: i + 1,
                 message,
             };
-            let (a, b) = line
-                .split_once(' ')
-                .ok_or_else(|| malformed(format!("expected two tokens separated by a space, got {line:?}")))?;
+            let (a, b) = line.split_once(' ').ok_or_else(|| {
+                malformed(format!(
+                    "expected two tokens separated by a space, got {line:?}"
+                ))
+            })?;
             let decode = |s: &str| {
-                decode_bytes(s, &decoder).ok_or_else(|| {
-                    malformed(format!("{s:?} is not GPT-2 byte-level text"))
-                })
+                decode_bytes(s, &decoder)
+                    .ok_or_else(|| malformed(format!("{s:?} is not GPT-2 byte-level text")))
             };
             merges.push((decode(a)?, decode(b)?));
         }
 
-        let merged: std::collections::HashSet<Vec<u8>> =
-            merges.iter().map(|(a, b)| [&a[..], &b[..]].concat()).collect();
+        let merged: std::collections::HashSet<Vec<u8>> = merges
+            .iter()
+            .map(|(a, b)| [&a[..], &b[..]].concat())
+            .collect();
         let mut vocab = Vec::with_capacity(entries.len());
         let mut special_tokens = Vec::new();
         for (_, key) in &entries {
@@ -777,7 +780,7 @@ mod tests {
     fn small_corpus() {
         // CS336's worked example (Sennrich et al.'s "low lower widest newest").
         let text = "low low low low low lower lower widest widest widest newest newest newest newest newest newest";
-        let pre = pretokenizer_fn(|t, out| t.split(' ').for_each(|w| out(w)));
+        let pre = pretokenizer_fn(|t, out| t.split(' ').for_each(out));
         let trainer = BpeTrainer::new(BpeTrainerConfig {
             vocab_size: 256 + 1 + 6,
             special_tokens: vec!["<|endoftext|>".into()],
@@ -787,7 +790,13 @@ mod tests {
         let merges: Vec<String> = model
             .merges
             .iter()
-            .map(|(a, b)| format!("{} {}", String::from_utf8_lossy(a), String::from_utf8_lossy(b)))
+            .map(|(a, b)| {
+                format!(
+                    "{} {}",
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(b)
+                )
+            })
             .collect();
         assert_eq!(merges, ["s t", "e st", "o w", "l ow", "w est", "n e"]);
     }

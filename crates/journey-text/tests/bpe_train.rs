@@ -9,7 +9,9 @@
 
 mod common;
 
-use journey_text::bpe_train::{pretokenizer_fn, BpeModel, BpeTrainer, BpeTrainerConfig, PreTokenizer};
+use journey_text::bpe_train::{
+    pretokenizer_fn, BpeModel, BpeTrainer, BpeTrainerConfig, PreTokenizer,
+};
 use journey_text::TextError;
 
 /// GPT-2's pre-tokenizer (`encoder.py`), run with `fancy-regex` as an oracle:
@@ -21,7 +23,9 @@ fn gpt2_pretokenizer() -> impl PreTokenizer {
     let re = fancy_regex::Regex::new(GPT2_PATTERN).unwrap();
     pretokenizer_fn(move |text, out| {
         for m in re.find_iter(text) {
-            out(m.expect("the GPT-2 pattern does not backtrack far").as_str());
+            out(m
+                .expect("the GPT-2 pattern does not backtrack far")
+                .as_str());
         }
     })
 }
@@ -74,7 +78,10 @@ fn reproduces_cs336_reference_exactly() {
     std::fs::create_dir_all(&dir).unwrap();
     let (v, m) = (dir.join("vocab.json"), dir.join("merges.txt"));
     model.save(&v, &m).unwrap();
-    assert_eq!(std::fs::read(&v).unwrap(), std::fs::read(&ref_vocab).unwrap());
+    assert_eq!(
+        std::fs::read(&v).unwrap(),
+        std::fs::read(&ref_vocab).unwrap()
+    );
     assert_eq!(BpeModel::load(&v, &m).unwrap(), model);
     std::fs::remove_dir_all(&dir).unwrap();
 }
