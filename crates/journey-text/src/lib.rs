@@ -7,6 +7,7 @@
 //! parity against the implementation people already trust (NLTK, Snowball).
 
 pub mod bert_basic;
+#[rustfmt::skip]
 mod bert_tables;
 pub mod error;
 pub mod lemmatizer;
