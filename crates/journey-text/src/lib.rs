@@ -11,6 +11,7 @@ pub mod bpe_files;
 pub mod bpe_json;
 pub mod bpe_train;
 pub mod bert_basic;
+#[rustfmt::skip]
 mod bert_tables;
 pub mod error;
 pub mod lemmatizer;
