@@ -488,12 +488,14 @@ fn decode_trainer(buf: &[u8], base: usize) -> Result<TrainerSpec, WireError> {
                     2 => ModelType::Bpe,
                     3 => ModelType::Word,
                     4 => ModelType::Char,
-                    x => return Err(WireError::at(
-                        at,
-                        format!(
+                    x => {
+                        return Err(WireError::at(
+                            at,
+                            format!(
                             "unknown model_type {x} (expected 1 UNIGRAM, 2 BPE, 3 WORD, 4 CHAR)"
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             4 => t.vocab_size = want_i32(&v, "TrainerSpec.vocab_size", at)?,
