@@ -237,8 +237,7 @@ impl ModelProto {
         }
     }
 
-    /// A short name for messages: the file stem is not known here, so callers
-    /// pass it; kept for symmetry with other readers.
+    /// One line for logs and the CLI: model type, size, normaliser name.
     pub fn describe(&self) -> String {
         format!(
             "{:?} model, {} pieces, normalizer {:?}",
