@@ -192,13 +192,16 @@ impl SentencePieceProcessor {
         let mut align = Vec::new();
         let mut segs = Vec::new();
         let mut out = Vec::new();
-        self.encode_with(text, &mut norm, &mut align, &mut segs, &mut out);
+        self.encode_with(text, &mut norm, &mut align, &mut segs, &mut out, true);
         out
     }
 
     /// Encodes `text` into ids only.
     pub fn encode_ids(&self, text: &str) -> Vec<u32> {
-        self.encode(text).into_iter().map(|t| t.id).collect()
+        let (mut norm, mut align, mut segs, mut out) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        self.encode_with(text, &mut norm, &mut align, &mut segs, &mut out, false);
+        out.into_iter().map(|t| t.id).collect()
     }
 
     /// Encodes many texts in parallel (rayon; honours `RAYON_NUM_THREADS`).
@@ -209,7 +212,7 @@ impl SentencePieceProcessor {
                 || (Vec::new(), Vec::new(), Vec::new()),
                 |(n, a, s), t| {
                     let mut out = Vec::new();
-                    self.encode_with(t.as_ref(), n, a, s, &mut out);
+                    self.encode_with(t.as_ref(), n, a, s, &mut out, true);
                     out
                 },
             )
@@ -223,14 +226,15 @@ impl SentencePieceProcessor {
             .map_init(
                 || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
                 |(n, a, s, o), t| {
-                    self.encode_with(t.as_ref(), n, a, s, o);
+                    self.encode_with(t.as_ref(), n, a, s, o, false);
                     o.iter().map(|t| t.id).collect()
                 },
             )
             .collect()
     }
 
-    /// The work of `encode`, with buffers the caller may reuse.
+    /// The work of `encode`, with buffers the caller may reuse; without
+    /// `pieces` the piece strings are left empty (no allocation per token).
     fn encode_with(
         &self,
         text: &str,
@@ -238,6 +242,7 @@ impl SentencePieceProcessor {
         align: &mut Vec<usize>,
         segs: &mut Vec<(usize, u32)>,
         out: &mut Vec<SpToken>,
+        pieces: bool,
     ) {
         out.clear();
         self.normalizer.normalize_into(text.as_bytes(), norm, align);
@@ -265,7 +270,11 @@ impl SentencePieceProcessor {
                 for (i, &b) in w.iter().enumerate() {
                     let last = i + 1 == w.len();
                     out.push(SpToken {
-                        piece: byte_to_piece(b),
+                        piece: if pieces {
+                            byte_to_piece(b)
+                        } else {
+                            String::new()
+                        },
                         id: self.byte_ids[b as usize],
                         start: begin,
                         end: if last { end } else { begin },
@@ -274,11 +283,15 @@ impl SentencePieceProcessor {
             } else if is_unk && prev_unk {
                 // Consecutive unknowns merge so a decoder can copy them whole.
                 if let Some(t) = out.last_mut() {
-                    t.piece.push_str(&String::from_utf8_lossy(w));
+                    if pieces {
+                        t.piece.push_str(&String::from_utf8_lossy(w));
+                    }
                     t.end = end;
                 }
             } else {
-                let piece = if is_unk {
+                let piece = if !pieces {
+                    String::new()
+                } else if is_unk {
                     String::from_utf8_lossy(w).into_owned()
                 } else {
                     self.proto.pieces[id as usize].piece.clone()
@@ -369,6 +382,32 @@ fn flush_bytes(bytes: &mut Vec<u8>, text: &mut String) {
     bytes.clear();
 }
 
+/// FNV-1a: the BPE loop looks up short byte strings many times per line,
+/// where the standard SipHash would dominate; the keys are the model's own
+/// pieces, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 // ---------------------------------------------------------------------------
 // BPE (sentencepiece's bpe::Model)
 // ---------------------------------------------------------------------------
@@ -377,7 +416,7 @@ fn flush_bytes(bytes: &mut Vec<u8>, text: &mut String) {
 #[derive(Debug, Clone)]
 struct Bpe {
     /// NORMAL, USER_DEFINED and UNUSED pieces (sentencepiece's `pieces_`).
-    pieces: HashMap<Box<[u8]>, u32>,
+    pieces: FnvMap<Box<[u8]>, u32>,
     scores: Vec<f32>,
     kinds: Vec<PieceType>,
     matcher: PrefixMatcher,

@@ -237,8 +237,7 @@ impl ModelProto {
         }
     }
 
-    /// A short name for messages: the file stem is not known here, so callers
-    /// pass it; kept for symmetry with other readers.
+    /// One line for logs and the CLI: model type, size, normaliser name.
     pub fn describe(&self) -> String {
         format!(
             "{:?} model, {} pieces, normalizer {:?}",
@@ -488,12 +487,14 @@ fn decode_trainer(buf: &[u8], base: usize) -> Result<TrainerSpec, WireError> {
                     2 => ModelType::Bpe,
                     3 => ModelType::Word,
                     4 => ModelType::Char,
-                    x => return Err(WireError::at(
-                        at,
-                        format!(
+                    x => {
+                        return Err(WireError::at(
+                            at,
+                            format!(
                             "unknown model_type {x} (expected 1 UNIGRAM, 2 BPE, 3 WORD, 4 CHAR)"
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             4 => t.vocab_size = want_i32(&v, "TrainerSpec.vocab_size", at)?,

@@ -278,7 +278,7 @@ fn decode_charsmap(b: &[u8]) -> Result<(Vec<u32>, Vec<u8>), String> {
         ));
     };
     let trie_size = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
-    if trie_size % 4 != 0 || trie_size > b.len() - 4 || trie_size == 0 {
+    if trie_size & 3 != 0 || trie_size > b.len() - 4 || trie_size == 0 {
         return Err(format!(
             "trie size {trie_size} does not fit the {} bytes that follow the header",
             b.len() - 4
