@@ -30,12 +30,7 @@ fn spell(bytes: &[u8], table: &[char; 256]) -> String {
 /// The model as an HF `tokenizer.json` document.
 pub fn to_tokenizer_json(model: &BpeModel) -> String {
     let table = bytes_to_unicode();
-    let is_special = |bytes: &[u8]| {
-        model
-            .special_tokens
-            .iter()
-            .any(|s| s.as_bytes() == bytes)
-    };
+    let is_special = |bytes: &[u8]| model.special_tokens.iter().any(|s| s.as_bytes() == bytes);
     let mut vocab = serde_json::Map::new();
     let mut added = Vec::new();
     for (id, bytes) in model.vocab.iter().enumerate() {
@@ -94,7 +89,12 @@ pub fn from_tokenizer_json(path: &Path) -> Result<BytePairEncoding, TextError> {
         }
     }
     let mut specials: Vec<(String, Rank)> = Vec::new();
-    for t in doc.get("added_tokens").and_then(Value::as_array).into_iter().flatten() {
+    for t in doc
+        .get("added_tokens")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let (Some(content), Some(id)) = (
             t.get("content").and_then(Value::as_str),
             t.get("id").and_then(Value::as_u64),
@@ -114,7 +114,10 @@ pub fn from_tokenizer_json(path: &Path) -> Result<BytePairEncoding, TextError> {
         .ok_or_else(|| bad("model.vocab is not an object"))?;
     let mut ranks = Vec::with_capacity(vocab.len());
     for (token, id) in vocab {
-        let id = id.as_u64().ok_or_else(|| bad(&format!("id of {token:?} is not a number")))? as Rank;
+        let id = id
+            .as_u64()
+            .ok_or_else(|| bad(&format!("id of {token:?} is not a number")))?
+            as Rank;
         if specials.iter().any(|(s, _)| s == token) {
             continue;
         }
@@ -122,7 +125,11 @@ pub fn from_tokenizer_json(path: &Path) -> Result<BytePairEncoding, TextError> {
             .chars()
             .map(|c| inverse.get(&c).copied())
             .collect::<Option<Vec<u8>>>()
-            .ok_or_else(|| bad(&format!("token {token:?} is not in the byte-level alphabet")))?;
+            .ok_or_else(|| {
+                bad(&format!(
+                    "token {token:?} is not in the byte-level alphabet"
+                ))
+            })?;
         ranks.push((bytes, id));
     }
     let name = path
@@ -164,7 +171,10 @@ mod tests {
         assert!(ids.len() < text.len() / 2, "{ids:?}");
         assert!(ids.contains(&0), "<|endoftext|> is id 0");
         std::fs::write(&path, "{\"model\": {\"type\": \"WordPiece\"}}").unwrap();
-        assert!(from_tokenizer_json(&path).unwrap_err().to_string().contains("BPE"));
+        assert!(from_tokenizer_json(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("BPE"));
         let _ = std::fs::remove_dir_all(dir);
     }
 }

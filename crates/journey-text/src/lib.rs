@@ -6,11 +6,11 @@
 //! file, opens with the paper or reference it follows, and is tested for
 //! parity against the implementation people already trust (NLTK, Snowball).
 
+pub mod bert_basic;
 pub mod bpe;
 pub mod bpe_files;
 pub mod bpe_json;
 pub mod bpe_train;
-pub mod bert_basic;
 #[rustfmt::skip]
 mod bert_tables;
 pub mod error;

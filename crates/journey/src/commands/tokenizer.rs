@@ -22,8 +22,8 @@ use journey_text::wordpiece::WordPieceTokenizer;
 use serde_json::json;
 
 use crate::input::read_input;
-use crate::output::{print_table, Global};
 use crate::outln;
+use crate::output::{print_table, Global};
 
 #[derive(Subcommand, Debug)]
 pub enum TokenizerCommand {
@@ -95,7 +95,12 @@ pub enum EncodingArg {
 #[derive(Args, Debug)]
 pub struct Which {
     /// One of OpenAI's encodings (files from the data catalog).
-    #[arg(long, value_enum, required_unless_present = "tokenizer", conflicts_with = "tokenizer")]
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "tokenizer",
+        conflicts_with = "tokenizer"
+    )]
     encoding: Option<EncodingArg>,
     /// A tokenizer file: HF tokenizer.json (byte-level BPE or WordPiece) or a
     /// SentencePiece .model.
@@ -120,7 +125,10 @@ impl Loaded {
         if let Some(path) = &which.tokenizer {
             return open_file(path);
         }
-        let encoding = match which.encoding.expect("clap requires --encoding or --tokenizer") {
+        let encoding = match which
+            .encoding
+            .expect("clap requires --encoding or --tokenizer")
+        {
             EncodingArg::Gpt2 => Encoding::Gpt2,
             EncodingArg::R50kBase => Encoding::R50kBase,
             EncodingArg::P50kBase => Encoding::P50kBase,
@@ -130,13 +138,14 @@ impl Loaded {
         };
         let catalog = Catalog::builtin();
         let resolver = Resolver::from_env(which.data.clone());
-        let find = |name: &str| -> Result<PathBuf> {
-            Ok(resolver.resolve(catalog.get(name)?)?.path)
-        };
+        let find =
+            |name: &str| -> Result<PathBuf> { Ok(resolver.resolve(catalog.get(name)?)?.path) };
         let ranks = match encoding {
             Encoding::Gpt2 => load_gpt2_ranks(&find("gpt2-encoder")?, &find("gpt2-merges")?)?,
             Encoding::R50kBase => load_tiktoken_ranks(&find("tiktoken-r50k")?)?,
-            Encoding::P50kBase | Encoding::P50kEdit => load_tiktoken_ranks(&find("tiktoken-p50k")?)?,
+            Encoding::P50kBase | Encoding::P50kEdit => {
+                load_tiktoken_ranks(&find("tiktoken-p50k")?)?
+            }
             Encoding::Cl100kBase => load_tiktoken_ranks(&find("tiktoken-cl100k")?)?,
             _ => load_tiktoken_ranks(&find("tiktoken-o200k")?)?,
         };
@@ -151,14 +160,29 @@ impl Loaded {
     fn tokens(&self, text: &str, allow_special: bool) -> Result<Tokens> {
         Ok(match self {
             Loaded::Bpe(bpe) => {
-                let allowed = if allow_special { SpecialSet::All } else { SpecialSet::None };
-                let enc = bpe.encode_with_offsets(text, allowed)?;
+                let allowed = if allow_special {
+                    SpecialSet::All
+                } else {
+                    SpecialSet::None
+                };
+                let enc = bpe
+                    .encode_with_offsets(text, allowed)
+                    .map_err(|e| match e {
+                        journey_text::TextError::DisallowedSpecialToken { .. } => {
+                            anyhow!("{e}; on the command line: --allow-special")
+                        }
+                        e => e.into(),
+                    })?;
                 enc.ids
                     .iter()
                     .zip(&enc.offsets)
                     .map(|(&id, r)| {
                         let bytes = bpe.token_bytes(id).unwrap_or_default();
-                        (id, (r.start, r.end), String::from_utf8_lossy(bytes).into_owned())
+                        (
+                            id,
+                            (r.start, r.end),
+                            String::from_utf8_lossy(bytes).into_owned(),
+                        )
                     })
                     .collect()
             }
@@ -190,17 +214,25 @@ fn open_file(path: &Path) -> Result<Loaded> {
         bail!("tokenizer file {} does not exist", path.display());
     }
     if path.extension().is_some_and(|e| e == "model") {
-        return Ok(Loaded::SentencePiece(Box::new(SentencePieceProcessor::open(path)?)));
+        return Ok(Loaded::SentencePiece(Box::new(
+            SentencePieceProcessor::open(path)?,
+        )));
     }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
-    let doc: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON (expected an HF tokenizer.json or a .model file)", path.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not JSON (expected an HF tokenizer.json or a .model file)",
+            path.display()
+        )
+    })?;
     match doc.pointer("/model/type").and_then(|t| t.as_str()) {
         Some("WordPiece") => Ok(Loaded::WordPiece(Box::new(
             WordPieceTokenizer::from_tokenizer_json(path)?,
         ))),
-        Some("BPE") => Ok(Loaded::Bpe(journey_text::bpe_json::from_tokenizer_json(path)?)),
+        Some("BPE") => Ok(Loaded::Bpe(journey_text::bpe_json::from_tokenizer_json(
+            path,
+        )?)),
         other => bail!(
             "{}: model type {other:?} is not supported (byte-level BPE or WordPiece)",
             path.display()
@@ -217,7 +249,11 @@ pub fn run(g: &Global, cmd: TokenizerCommand) -> Result<()> {
         } => {
             let tok = Loaded::open(&which)?;
             let text = read_input(input.as_deref())?;
-            let ids: Vec<u32> = tok.tokens(&text, allow_special)?.into_iter().map(|t| t.0).collect();
+            let ids: Vec<u32> = tok
+                .tokens(&text, allow_special)?
+                .into_iter()
+                .map(|t| t.0)
+                .collect();
             if g.json {
                 outln!("{}", serde_json::to_string(&ids)?)?;
             } else {
@@ -261,7 +297,9 @@ pub fn run(g: &Global, cmd: TokenizerCommand) -> Result<()> {
             } else {
                 let rows: Vec<Vec<String>> = tokens
                     .iter()
-                    .map(|(id, (s, e), t)| vec![id.to_string(), format!("{s}..{e}"), format!("{t:?}")])
+                    .map(|(id, (s, e), t)| {
+                        vec![id.to_string(), format!("{s}..{e}"), format!("{t:?}")]
+                    })
                     .collect();
                 print_table(&["id", "bytes", "token"], &rows)?;
                 outln!("\n{} tokens for {} bytes", tokens.len(), text.len())?;
@@ -319,11 +357,15 @@ pub fn run(g: &Global, cmd: TokenizerCommand) -> Result<()> {
 fn parse_ids(raw: &str) -> Result<Vec<u32>> {
     let trimmed = raw.trim();
     if trimmed.starts_with('[') {
-        return serde_json::from_str(trimmed).map_err(|e| anyhow!("ids are not a JSON array of numbers: {e}"));
+        return serde_json::from_str(trimmed)
+            .map_err(|e| anyhow!("ids are not a JSON array of numbers: {e}"));
     }
     trimmed
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<u32>().map_err(|_| anyhow!("'{s}' is not a token id")))
+        .map(|s| {
+            s.parse::<u32>()
+                .map_err(|_| anyhow!("'{s}' is not a token id"))
+        })
         .collect()
 }
