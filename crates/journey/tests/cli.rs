@@ -323,3 +323,98 @@ fn closed_stdout_ends_quietly() {
         assert!(out.status.success(), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn tokenizer_encode_decode_train() {
+    let Some(root) = testdata::file("") else {
+        return;
+    };
+    // tiktoken 0.14.0: cl100k_base.encode("Hello, world!") == [9906, 11, 1917, 0].
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args(["tokenizer", "encode", "--encoding", "cl100k_base"])
+        .write_stdin("Hello, world!")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "9906 11 1917 0\n");
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args(["tokenizer", "decode", "--encoding", "cl100k_base", "--json"])
+        .write_stdin("[9906, 11, 1917, 0]")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "\"Hello, world!\"\n"
+    );
+    // Special tokens are refused unless allowed, as in tiktoken.
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args(["tokenizer", "encode", "--encoding", "gpt2"])
+        .write_stdin("a<|endoftext|>")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--allow-special");
+    let out = journey()
+        .env("JOURNEY_DATA", &root)
+        .args([
+            "tokenizer",
+            "encode",
+            "--encoding",
+            "gpt2",
+            "--allow-special",
+            "--json",
+        ])
+        .write_stdin("a<|endoftext|>")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "[64,50256]\n");
+
+    // Train a BPE, then round-trip text through the written tokenizer.json.
+    let dir = tempfile::tempdir().unwrap();
+    let tok = dir.path().join("tokenizer.json");
+    let corpus = root.join("tokenizers/bpe_training/corpus.en");
+    let out = journey()
+        .args([
+            "tokenizer",
+            "train",
+            "--algorithm",
+            "bpe",
+            "--vocab-size",
+            "400",
+        ])
+        .args(["--special", "<|endoftext|>", "--out"])
+        .arg(&tok)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = "Newly trained merges, <|endoftext|> and back.";
+    let out = journey()
+        .args(["tokenizer", "encode", "--allow-special", "--tokenizer"])
+        .arg(&tok)
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ids = String::from_utf8(out.stdout).unwrap();
+    assert!(ids.split_whitespace().count() < text.len(), "{ids}");
+    let out = journey()
+        .args(["tokenizer", "decode", "--tokenizer"])
+        .arg(&tok)
+        .write_stdin(ids)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), format!("{text}\n"));
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"model\": {\"type\": \"Unigram\"}}").unwrap();
+    let out = journey()
+        .args(["tokenizer", "encode", "--tokenizer"])
+        .arg(&bad)
+        .write_stdin("x")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "not supported");
+}
