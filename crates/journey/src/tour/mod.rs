@@ -5,6 +5,7 @@
 
 mod corpus;
 mod text_chapter;
+mod tokenizer_chapter;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -110,6 +111,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = text_chapter::run(&ctx)?;
     sections.push(section);
     summary.insert("text_preprocessing".into(), facts);
+    let (section, facts) = tokenizer_chapter::run(&ctx)?;
+    sections.push(section);
+    summary.insert("subword_tokenization".into(), facts);
     ctx.progress.finish_and_clear();
 
     let report = Report {
