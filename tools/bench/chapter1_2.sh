@@ -15,6 +15,9 @@ ex=target/release/examples
 run() { echo "+ $*" >&2; "$@" | tee -a "$out"; }
 run $ex/bench_stem "$data/eval/stemming/english/voc.txt" 10
 run "$py" tools/reference/bench_stem.py "$data/eval/stemming/english/voc.txt" 10
+snowball=${SNOWBALL_DATA:-/usr/share/snowball/data}  # apt-get install snowball-data
+run $ex/bench_snowball "$snowball" 10
+run "$py" tools/reference/bench_snowball.py "$snowball" 10
 run $ex/bench_lemma --reps 20 --loads 10
 run "$py" tools/reference/bench_lemma.py --data "$data" --reps 20
 run $ex/bench_treebank "$data/corpora/kjv/kjv.txt" 5

@@ -61,6 +61,29 @@ fn stem_contract_matches_snowball_vocabularies() {
     drop(voc);
 }
 
+/// The Snowball stemmers for other languages, on stdin (their vocabularies
+/// are checked word by word in journey-text's `tests/snowball.rs`).
+#[test]
+fn stem_german_french_spanish() {
+    for (algorithm, words, stems) in [
+        (
+            "german",
+            "Häuser\nkategorischen\ngroß\n",
+            "Haus\nkategor\ngross\n",
+        ),
+        ("french", "continuellement\nmaïs\n", "continuel\nmaï\n"),
+        ("spanish", "acercándose\nchiquillos\n", "acerc\nchiquill\n"),
+    ] {
+        let out = journey()
+            .args(["text", "stem", "--algorithm", algorithm])
+            .write_stdin(words)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), stems, "{algorithm}");
+    }
+}
+
 #[test]
 fn lemmatize_contract_matches_nltk_fixture() {
     let Some(wordnet) = testdata::file("lexicons/wordnet-3.0") else {

@@ -18,6 +18,9 @@ use journey_text::normalize::{NormalizeConfig, Normalizer, Punctuation, UnicodeF
 use journey_text::porter::PorterStemmer;
 use journey_text::porter2::Porter2Stemmer;
 use journey_text::sentences::PunktSentenceTokenizer;
+use journey_text::snowball_french::FrenchStemmer;
+use journey_text::snowball_german::GermanStemmer;
+use journey_text::snowball_spanish::SpanishStemmer;
 use journey_text::stopwords::StopWords;
 use journey_text::treebank::TreebankWordTokenizer;
 use journey_text::unicode_words::UnicodeWordTokenizer;
@@ -31,7 +34,8 @@ use crate::output::{print_table, Global};
 
 #[derive(Subcommand, Debug)]
 pub enum TextCommand {
-    /// Stem one word per line (Porter 1980, or Snowball English "Porter2").
+    /// Stem one word per line (Porter 1980, Snowball English "Porter2", or
+    /// Snowball German, French, Spanish).
     Stem {
         #[arg(long, short, value_enum, default_value = "porter2")]
         algorithm: StemAlgorithm,
@@ -112,6 +116,9 @@ pub enum TextCommand {
 pub enum StemAlgorithm {
     Porter,
     Porter2,
+    German,
+    French,
+    Spanish,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -152,6 +159,9 @@ pub fn run(g: &Global, cmd: TextCommand) -> Result<()> {
             let stemmer: Box<dyn Stemmer> = match algorithm {
                 StemAlgorithm::Porter => Box::new(PorterStemmer),
                 StemAlgorithm::Porter2 => Box::new(Porter2Stemmer),
+                StemAlgorithm::German => Box::new(GermanStemmer),
+                StemAlgorithm::French => Box::new(FrenchStemmer),
+                StemAlgorithm::Spanish => Box::new(SpanishStemmer),
             };
             let text = read_input(file.as_deref())?;
             map_words(g, &text, "stem", |w| {
