@@ -18,6 +18,7 @@ mod common;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use common::{read_lines, unit, Field};
 use journey_text::sentencepiece::{SentencePieceProcessor, SpToken};
 use journey_text::sentencepiece_model::ModelProto;
 
@@ -129,13 +130,6 @@ fn decode_rejects_bad_ids() {
 // Real lines of the shared corpora (need $JOURNEY_DATA)
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Copy)]
-enum Field {
-    Line,
-    AfterTabs(usize),
-    Csv,
-}
-
 fn corpus_parity(name: &str, field: Field) {
     let Some(models) = models() else { return };
     let table =
@@ -152,7 +146,7 @@ fn corpus_parity(name: &str, field: Field) {
             let Some(path) = common::data_file(rel) else {
                 return;
             };
-            lines = read_lines(&path);
+            lines = read_lines(&path, false);
             file = rel.to_owned();
             continue;
         }
@@ -221,7 +215,12 @@ fn samples_in_full() {
             "ag_news_test" => Field::Csv,
             _ => Field::Line,
         };
-        let input = unit(&read_lines(&path), row["key"].as_str().unwrap(), field).unwrap();
+        let input = unit(
+            &read_lines(&path, false),
+            row["key"].as_str().unwrap(),
+            field,
+        )
+        .unwrap();
         let m = MODELS.iter().position(|m| *m == row["model"]).unwrap();
         let got = models[m].encode(&input);
         let ids: Vec<u32> = serde_json::from_value(row["ids"].clone()).unwrap();
@@ -269,66 +268,6 @@ fn tinyshakespeare_parity() {
 #[test]
 fn wikitext2_test_parity() {
     corpus_parity("wikitext2_test", Field::Line);
-}
-
-/// The text a fixture key names: `N` (line N) or `N:F` (CSV field F of line N).
-fn unit(lines: &[String], key: &str, field: Field) -> Option<String> {
-    let (line, col) = match key.split_once(':') {
-        Some((l, c)) => (l.parse::<usize>().ok()?, c.parse::<usize>().ok()?),
-        None => (key.parse::<usize>().ok()?, 0),
-    };
-    let line = lines.get(line.checked_sub(1)?)?;
-    match field {
-        Field::Line => Some(line.clone()),
-        Field::AfterTabs(n) => line.splitn(n + 1, '\t').nth(n).map(str::to_owned),
-        Field::Csv => csv_fields(line).into_iter().nth(col.checked_sub(1)?),
-    }
-}
-
-/// The file's lines as the golden script reads them: split at `\n`, one
-/// trailing `\r` removed, UTF-8.
-fn read_lines(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines: Vec<String> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_owned())
-        .collect();
-    if lines.last().is_some_and(String::is_empty) {
-        lines.pop();
-    }
-    lines
-}
-
-/// One CSV record on one line, as Python's `csv.reader` (default dialect).
-fn csv_fields(line: &str) -> Vec<String> {
-    let (mut fields, mut cur) = (Vec::new(), String::new());
-    let (mut quoted, mut at_start) = (false, true);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    cur.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                cur.push(c);
-            }
-        } else if c == ',' {
-            fields.push(std::mem::take(&mut cur));
-            at_start = true;
-            continue;
-        } else if c == '"' && at_start {
-            quoted = true;
-        } else {
-            cur.push(c);
-        }
-        at_start = false;
-    }
-    fields.push(cur);
-    fields
 }
 
 // ---------------------------------------------------------------------------
