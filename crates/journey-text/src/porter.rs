@@ -56,7 +56,7 @@ fn porter<T: Trace>(w: &mut Vec<u8>, t: &mut T) {
     t.step("2", w);
     step_3(w, p1);
     t.step("3", w);
-    step_4(w, p2);
+    step_4(w, p2, true);
     t.step("4", w);
     step_5a(w, p1, p2);
     t.step("5a", w);
@@ -169,15 +169,16 @@ fn step_3(w: &mut Vec<u8>, p1: usize) {
     replace_in_region(w, table, p1);
 }
 
-/// Remove a residual suffix lying in R2; -ion only after s or t.
-fn step_4(w: &mut Vec<u8>, p2: usize) {
+/// Remove a residual suffix lying in R2; -ion only after s or t. Porter2
+/// shares this step but dropped -ou (`with_ou` false).
+pub(crate) fn step_4(w: &mut Vec<u8>, p2: usize, with_ou: bool) {
     let table: &[&[u8]] = match w.last() {
         Some(b'l') => &[b"al"],
         Some(b'e') => &[b"ance", b"ence", b"able", b"ible", b"ate", b"ive", b"ize"],
         Some(b'r') => &[b"er"],
         Some(b'c') => &[b"ic"],
         Some(b't') => &[b"ement", b"ment", b"ant", b"ent"],
-        Some(b'u') => &[b"ou"],
+        Some(b'u') if with_ou => &[b"ou"],
         Some(b'm') => &[b"ism"],
         Some(b'i') => &[b"iti"],
         Some(b's') => &[b"ous"],

@@ -18,8 +18,8 @@
 //! (see `porter::Letters`), so such input never panics.
 
 use crate::porter::{
-    is_undoubled, is_v, is_v_wxy, mark_consonant_y, region_after, replace_in_region, unmark_y,
-    Letters, NoTrace, Steps, Trace,
+    is_undoubled, is_v, is_v_wxy, mark_consonant_y, region_after, replace_in_region, step_4,
+    unmark_y, Letters, NoTrace, Steps, Trace,
 };
 use crate::Stemmer;
 
@@ -77,7 +77,7 @@ fn porter2<T: Trace>(w: &mut Vec<u8>, t: &mut T) {
         t.step("2", w);
         step_3(w, p1, p2);
         t.step("3", w);
-        step_4(w, p2);
+        step_4(w, p2, false);
         t.step("4", w);
         step_5(w, p1, p2);
         t.step("5", w);
@@ -302,33 +302,6 @@ fn step_3(w: &mut Vec<u8>, p1: usize, p2: usize) {
         _ => return,
     };
     replace_in_region(w, table, p1);
-}
-
-/// Remove a residual suffix lying in R2; -ion only after s or t.
-fn step_4(w: &mut Vec<u8>, p2: usize) {
-    let table: &[&[u8]] = match w.last() {
-        Some(b'l') => &[b"al"],
-        Some(b'e') => &[b"ance", b"ence", b"able", b"ible", b"ate", b"ive", b"ize"],
-        Some(b'r') => &[b"er"],
-        Some(b'c') => &[b"ic"],
-        Some(b't') => &[b"ement", b"ment", b"ant", b"ent"],
-        Some(b'm') => &[b"ism"],
-        Some(b'i') => &[b"iti"],
-        Some(b's') => &[b"ous"],
-        Some(b'n') => &[b"ion"],
-        _ => return,
-    };
-    let Some(suffix) = table.iter().find(|s| w.ends_with(s)) else {
-        return;
-    };
-    let start = w.len() - suffix.len();
-    if p2 > start {
-        return;
-    }
-    if *suffix == b"ion" && !(start >= 1 && matches!(w[start - 1], b's' | b't')) {
-        return;
-    }
-    w.truncate(start);
 }
 
 fn step_5(w: &mut Vec<u8>, p1: usize, p2: usize) {
