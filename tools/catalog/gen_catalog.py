@@ -89,12 +89,28 @@ ENTRIES = [
     ("wmt-ende-10k", "eval/parallel/opennmt_wmt_ende", "WMT en-de, 10k training pairs, 50 validation", "OpenNMT/OpenNMT-py", None, "research"),
     ("hellaswag-val", "eval/benchmarks/hellaswag/hellaswag_val_full.txt.bz2", "HellaSwag validation, 10,042 items",
      "klosax/hellaswag_text_data", None, "MIT"),
-    ("vader-lexicon", "lexicons/vader_lexicon.txt", "VADER sentiment lexicon, 7,520 entries",
-     "PyPI vaderSentiment 3.3.2", f"{GH}/cjhutto/vaderSentiment/master/vaderSentiment/vader_lexicon.txt", "MIT"),
+    ("vader-lexicon", "lexicons/vader_lexicon.txt", "VADER sentiment lexicon, 7,518 lines (vaderSentiment's before 3.3: no 'heart', 'hearts')",
+     "crate vader_sentiment; PyPI vaderSentiment 3.3.2 ships vader-lexicon-3.3.2 (two more entries, CRLF line ends)", None, "MIT"),
     ("stopwords-english", "lexicons/stopwords_nltk_english.txt", "NLTK English stop words (198)", "NLTK stopwords corpus; crate stop-words 0.10.1", None, "BSD"),
     ("textblob-lexicon", "lexicons/textblob_pattern_en-sentiment.xml", "Pattern / TextBlob adjective sentiment lexicon",
      "PyPI textblob 0.20.1", f"{GH}/sloria/TextBlob/dev/src/textblob/en/en-sentiment.xml", "MIT"),
     ("wordnet", "lexicons/wordnet-3.0", "WordNet 3.0 database (index.*, data.*, *.exc)", "Debian wordnet-base 1:3.0-37 (/usr/share/wordnet)", None, "WordNet licence (BSD-like)"),
+]
+
+# Files that only the package registries hold (not in the shared data folder):
+# name, path, description, source, direct URL or None, licence, sha256, bytes.
+# The checksums are those of the copies inside the PyPI archive named in source.
+REGISTRY_ONLY = [
+    ("vader-lexicon-3.3.2", "lexicons/vaderSentiment-3.3.2/vader_lexicon.txt",
+     "VADER sentiment lexicon as vaderSentiment 3.3.2 ships it, 7,520 lines",
+     "PyPI vaderSentiment 3.3.2 (sdist vaderSentiment/vader_lexicon.txt)",
+     f"{GH}/cjhutto/vaderSentiment/master/vaderSentiment/vader_lexicon.txt", "MIT",
+     "1ec9c6e9ee19aade328f8beb393a6afa71a5bb3acf7d3cc22d4ef568df374bf5", 434304),
+    ("vader-emoji-lexicon", "lexicons/vaderSentiment-3.3.2/emoji_utf8_lexicon.txt",
+     "VADER emoji lexicon (emoji -> description), 3,570 entries",
+     "PyPI vaderSentiment 3.3.2 (sdist vaderSentiment/emoji_utf8_lexicon.txt)",
+     f"{GH}/cjhutto/vaderSentiment/master/vaderSentiment/emoji_utf8_lexicon.txt", "MIT",
+     "b8d54223ae1ce22a3e12c1f745316b71678c328eb5f5d3063a842f37cfbe2823", 121986),
 ]
 
 
@@ -128,6 +144,9 @@ def main(root):
         else:
             digest, files, size, kind = sha256(p), 1, os.path.getsize(p), "file"
         out.append(dict(name=name, path=rel, kind=kind, sha256=digest, files=files, bytes=size,
+                        description=desc, source=source, url=url, licence=licence))
+    for name, rel, desc, source, url, licence, digest, size in REGISTRY_ONLY:
+        out.append(dict(name=name, path=rel, kind="file", sha256=digest, files=1, bytes=size,
                         description=desc, source=source, url=url, licence=licence))
     json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")

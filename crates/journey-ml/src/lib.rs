@@ -8,7 +8,9 @@
 //! vaderSentiment or gensim on real data.
 
 pub mod error;
+pub mod pystr;
 pub mod sparse;
+pub mod vader;
 
 pub use error::MlError;
 pub use sparse::{CsrMatrix, Norm};
