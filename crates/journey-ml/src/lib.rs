@@ -8,6 +8,7 @@
 //! vaderSentiment or gensim on real data.
 
 pub mod error;
+pub mod pattern_sentiment;
 pub mod pystr;
 pub mod sparse;
 pub mod vader;

@@ -6,6 +6,7 @@ pub mod delimited;
 pub mod fasttext;
 pub mod hellaswag;
 pub mod parallel;
+pub mod pattern_lexicon;
 pub mod semeval;
 pub mod text;
 pub mod vader;
