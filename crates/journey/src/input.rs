@@ -9,6 +9,27 @@ use anyhow::{bail, Context, Result};
 /// Reads FILE, or stdin when absent (or "-"). Empty input is an error: the
 /// command would otherwise print nothing and look like it worked.
 pub fn read_input(file: Option<&Path>) -> Result<String> {
+    let (text, name) = read_utf8(file)?;
+    if text.trim().is_empty() {
+        bail!("{name} is empty: nothing to process");
+    }
+    Ok(text)
+}
+
+/// Like `read_input` for commands with one result per input line: blank
+/// lines are input too (they get the result of the empty string); only an
+/// input without any line is an error.
+pub fn read_input_lines(file: Option<&Path>) -> Result<String> {
+    let (text, name) = read_utf8(file)?;
+    if text.is_empty() {
+        bail!("{name} is empty: nothing to process");
+    }
+    Ok(text)
+}
+
+/// FILE or stdin as UTF-8 (naming the line of the first bad byte), and its
+/// name for messages.
+fn read_utf8(file: Option<&Path>) -> Result<(String, String)> {
     let (bytes, name) = match file {
         Some(p) if p != Path::new("-") => {
             let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
@@ -33,8 +54,5 @@ pub fn read_input(file: Option<&Path>) -> Result<String> {
             bail!("{name}:{line}: invalid UTF-8 (byte offset {valid}); convert the input to UTF-8 first, e.g. with iconv");
         }
     };
-    if text.trim().is_empty() {
-        bail!("{name} is empty: nothing to process");
-    }
-    Ok(text)
+    Ok((text, name))
 }

@@ -37,6 +37,9 @@ enum Command {
     /// SentencePiece; encode, decode, inspect, train.
     #[command(subcommand)]
     Tokenizer(commands::tokenizer::TokenizerCommand),
+    /// Chapter 2: lexicon sentiment (VADER, Pattern/TextBlob).
+    #[command(subcommand)]
+    Sentiment(commands::sentiment::SentimentCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&cli.global, args),
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
+        Command::Sentiment(cmd) => commands::sentiment::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {

@@ -441,3 +441,171 @@ fn tokenizer_encode_decode_train() {
         .unwrap();
     assert_clean_failure(&out, "not supported");
 }
+
+/// Fixtures of journey-ml's sentiment tests (vaderSentiment / TextBlob outputs).
+fn ml_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../journey-ml/tests/fixtures")
+        .join(name)
+}
+
+fn jsonl(name: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(ml_fixture(name))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn sentiment_vader_line_contract_matches_vadersentiment() {
+    let Some(lexicon) = testdata::file("lexicons/vader_lexicon.txt") else {
+        return;
+    };
+    let cases: Vec<_> = jsonl("vader_edge_cases.jsonl")
+        .into_iter()
+        .filter(|c| !c["text"].as_str().unwrap().contains(['\n', '\r']))
+        .collect();
+    let input: String = cases
+        .iter()
+        .map(|c| format!("{}\n", c["text"].as_str().unwrap()))
+        .collect();
+    let emoji = ml_fixture("vader_emoji_subset.tsv");
+    let run = |json: bool| {
+        let mut cmd = journey();
+        cmd.args(["sentiment", "vader", "--lexicon"])
+            .arg(&lexicon)
+            .arg("--emoji-lexicon")
+            .arg(&emoji);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.write_stdin(input.clone()).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = run(false);
+    let lines: Vec<&str> = plain.lines().collect();
+    assert_eq!(lines.len(), cases.len());
+    let f = |c: &serde_json::Value, k: &str| format!("{:?}", c[k].as_f64().unwrap());
+    for (line, c) in lines.iter().zip(&cases) {
+        let want = [f(c, "compound"), f(c, "neg"), f(c, "neu"), f(c, "pos")].join(" ");
+        assert_eq!(*line, want, "{:?}", c["text"]);
+    }
+    // A blank line is the empty string: all zeros, written as Python writes them.
+    assert!(lines.contains(&"0.0 0.0 0.0 0.0"));
+    let json = run(true);
+    for (line, c) in json.lines().zip(&cases) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["text"], c["text"]);
+        for k in ["neg", "neu", "pos", "compound"] {
+            assert_eq!(v[k], c[k], "{k} of {:?}", c["text"]);
+        }
+    }
+}
+
+#[test]
+fn sentiment_pattern_line_contract_matches_textblob() {
+    let Some(lexicon) = testdata::file("lexicons/textblob_pattern_en-sentiment.xml") else {
+        return;
+    };
+    let cases: Vec<_> = jsonl("pattern_edge_cases.jsonl")
+        .into_iter()
+        .filter(|c| !c["text"].as_str().unwrap().contains(['\n', '\r']))
+        .collect();
+    let input: String = cases
+        .iter()
+        .map(|c| format!("{}\n", c["text"].as_str().unwrap()))
+        .collect();
+    let out = journey()
+        .args(["sentiment", "pattern", "--lexicon"])
+        .arg(&lexicon)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), cases.len());
+    for (line, c) in text.lines().zip(&cases) {
+        let want = format!(
+            "{} {}",
+            c["polarity"].as_str().unwrap(),
+            c["subjectivity"].as_str().unwrap()
+        );
+        assert_eq!(line, want, "{:?}", c["text"]);
+    }
+    // The catalog finds the lexicon in $JOURNEY_DATA; --json carries the text.
+    let out = journey()
+        .args(["sentiment", "pattern", "--json"])
+        .env("JOURNEY_DATA", testdata::root().unwrap())
+        .write_stdin("very good\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["text"], "very good");
+    assert!((v["polarity"].as_f64().unwrap() - 0.91).abs() < 1e-9);
+}
+
+#[test]
+fn sentiment_bad_input_and_missing_lexicons() {
+    let Some(lexicon) = testdata::file("lexicons/vader_lexicon.txt") else {
+        return;
+    };
+    let empty = tempfile::tempdir().unwrap();
+    let out = journey()
+        .args(["sentiment", "vader", "--no-emoji", "--lexicon"])
+        .arg(&lexicon)
+        .write_stdin(&b"good\nbad \xff\n"[..])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "standard input:2: invalid UTF-8");
+    let out = journey()
+        .args(["sentiment", "vader", "--no-emoji", "--lexicon"])
+        .arg(&lexicon)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "is empty");
+    // Blank lines only: one result per line, not an error.
+    let out = journey()
+        .args(["sentiment", "vader", "--no-emoji", "--lexicon"])
+        .arg(&lexicon)
+        .write_stdin("\n\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "0.0 0.0 0.0 0.0\n0.0 0.0 0.0 0.0\n"
+    );
+    // No lexicon anywhere (offline, empty data root and cache).
+    for args in [
+        &["sentiment", "vader"][..],
+        &["sentiment", "vader", "--no-emoji"],
+        &["sentiment", "pattern"],
+    ] {
+        let out = journey()
+            .args(args)
+            .env("JOURNEY_DATA", empty.path())
+            .env("JOURNEY_CACHE", empty.path())
+            .write_stdin("good\n")
+            .output()
+            .unwrap();
+        assert_clean_failure(&out, "--lexicon");
+    }
+    let out = journey()
+        .args(["sentiment", "vader", "--lexicon"])
+        .arg(&lexicon)
+        .env("JOURNEY_DATA", empty.path())
+        .env("JOURNEY_CACHE", empty.path())
+        .write_stdin("good\n")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--emoji-lexicon");
+    let out = journey()
+        .args(["sentiment", "vader", "--lexicon", "/no/such/lexicon.txt"])
+        .write_stdin("good\n")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "/no/such/lexicon.txt");
+}
