@@ -7,6 +7,7 @@
 //! paper it follows, and is tested for parity with scikit-learn,
 //! vaderSentiment or gensim on real data.
 
+pub mod absa;
 pub mod error;
 pub mod pattern_sentiment;
 pub mod pystr;

@@ -6,20 +6,23 @@
 //! prints `polarity subjectivity` as TextBlob returns them. A blank line gets
 //! the scores of the empty string. `--json`: one object per line with the
 //! scores and the text. Input is FILE, or standard input when FILE is absent.
+//! `absa` evaluates aspect-based baselines on a SemEval-2014 Task 4 file.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use journey_data::Resolver;
+use journey_data::readers::semeval::read_semeval;
+use journey_data::{Catalog, Resolver};
+use journey_ml::absa::{evaluate, AbsaConfig, AbsaReport, ExtractionScores};
 use journey_ml::pattern_sentiment::{PatternAnalyzer, PatternConfig, PatternLexicon};
 use journey_ml::pystr::repr;
 use journey_ml::vader::{EmojiLexicon, SentimentIntensityAnalyzer, VaderConfig, VaderLexicon};
 use serde::Serialize;
 
 use crate::input::read_input_lines;
-use crate::output::Global;
+use crate::output::{print_table, Global};
 
 #[derive(Subcommand, Debug)]
 pub enum SentimentCommand {
@@ -45,6 +48,33 @@ pub enum SentimentCommand {
         #[arg(long, value_name = "PATH")]
         lexicon: Option<PathBuf>,
         file: Option<PathBuf>,
+    },
+    /// Aspect-based sentiment on SemEval-2014 Task 4 XML: term extraction
+    /// (the task's baseline and a gazetteer learned from the train split,
+    /// P/R/F1 by exact spans) and polarity of the gold terms with VADER.
+    Absa {
+        /// The evaluation file (gold terms), e.g. Restaurants_Test_Gold.xml.
+        #[arg(long, value_name = "FILE.xml")]
+        data: PathBuf,
+        /// The train file (default: the catalog's train split of the same
+        /// domain, from the name of --data: Restaurants or Laptops).
+        #[arg(long, value_name = "FILE.xml")]
+        train: Option<PathBuf>,
+        /// Tokens either side of a term for its polarity (default: chosen on
+        /// the train split, 1-10 or the whole sentence).
+        #[arg(long, value_name = "N")]
+        window: Option<usize>,
+        /// Minimum train precision of a gazetteer term (default:
+        /// cross-validated on the train split).
+        #[arg(long, value_name = "P")]
+        min_precision: Option<f64>,
+        /// The VADER lexicon (as for `journey sentiment vader`).
+        #[arg(long, value_name = "PATH")]
+        lexicon: Option<PathBuf>,
+        #[arg(long, value_name = "PATH", conflicts_with = "no_emoji")]
+        emoji_lexicon: Option<PathBuf>,
+        #[arg(long)]
+        no_emoji: bool,
     },
 }
 
@@ -122,7 +152,139 @@ pub fn run(g: &Global, cmd: SentimentCommand) -> Result<()> {
             out.flush()?;
             Ok(())
         }
+        SentimentCommand::Absa {
+            data,
+            train,
+            window,
+            min_precision,
+            lexicon,
+            emoji_lexicon,
+            no_emoji,
+        } => {
+            if let Some(p) = min_precision {
+                anyhow::ensure!(
+                    (0.0..=1.0).contains(&p),
+                    "--min-precision must be within 0..=1, got {p}"
+                );
+            }
+            let train = match train {
+                Some(t) => t,
+                None => default_train(&data)?,
+            };
+            let test = read_semeval(&data)?;
+            let train_set = read_semeval(&train)?;
+            anyhow::ensure!(!test.is_empty(), "{} holds no <sentence>", data.display());
+            anyhow::ensure!(
+                !train_set.is_empty(),
+                "{} holds no <sentence>",
+                train.display()
+            );
+            let analyzer = vader_analyzer(lexicon, emoji_lexicon, no_emoji)?;
+            let config = AbsaConfig {
+                window,
+                min_precision,
+                ..AbsaConfig::default()
+            };
+            let spinner = g.spinner("fitting on the train split and scoring");
+            let report = evaluate(&train_set, &test, &analyzer, &config);
+            spinner.finish_and_clear();
+            print_absa(g, &report, &data, &train)
+        }
     }
+}
+
+/// The catalog's train split for a SemEval-2014 file named after its domain.
+fn default_train(data: &std::path::Path) -> Result<PathBuf> {
+    let name = data
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let dataset = if name.contains("restaurant") {
+        "semeval14-restaurants-train"
+    } else if name.contains("laptop") {
+        "semeval14-laptops-train"
+    } else {
+        anyhow::bail!(
+            "cannot tell the domain of {}; pass --train FILE.xml",
+            data.display()
+        );
+    };
+    let found = Resolver::from_env(None)
+        .resolve(Catalog::builtin().get(dataset)?)
+        .with_context(|| {
+            format!(
+                "no train split for {}; pass --train FILE.xml",
+                data.display()
+            )
+        })?;
+    Ok(found.path)
+}
+
+fn print_absa(
+    g: &Global,
+    r: &AbsaReport,
+    data: &std::path::Path,
+    train: &std::path::Path,
+) -> Result<()> {
+    if g.json {
+        let mut v = serde_json::to_value(r)?;
+        v["data"] = serde_json::json!(data);
+        v["train"] = serde_json::json!(train);
+        crate::outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(());
+    }
+    let prf = |s: &ExtractionScores| {
+        format!(
+            "P {:.4}  R {:.4}  F1 {:.4}  ({} of {} predicted spans in the {} gold)",
+            s.precision, s.recall, s.f1, s.matched, s.predicted, s.gold
+        )
+    };
+    let window = match r.polarity_window {
+        Some(n) => format!("{n} tokens either side"),
+        None => "whole sentence".to_string(),
+    };
+    let clause = if r.polarity_clause {
+        ", within the clause"
+    } else {
+        ""
+    };
+    let rows = vec![
+        vec![
+            "terms: task baseline (train terms between spaces)".into(),
+            prf(&r.official_baseline),
+        ],
+        vec![
+            format!(
+                "terms: gazetteer ({} terms, train precision >= {})",
+                r.gazetteer_terms, r.gazetteer_min_precision
+            ),
+            prf(&r.gazetteer),
+        ],
+        vec![
+            format!("polarity: VADER, {window}{clause}"),
+            format!(
+                "accuracy {:.4}  ({} of {})",
+                r.polarity_accuracy, r.polarity_correct, r.polarity_total
+            ),
+        ],
+        vec![
+            "polarity: VADER, whole sentence".into(),
+            format!("accuracy {:.4}", r.sentence_vader_accuracy),
+        ],
+        vec![
+            format!("polarity: majority class ({})", r.majority_polarity),
+            format!("accuracy {:.4}", r.majority_accuracy),
+        ],
+    ];
+    crate::outln!(
+        "SemEval-2014 Task 4: {} sentences of {}, trained on {} of {}\n",
+        r.test_sentences,
+        data.display(),
+        r.train_sentences,
+        train.display()
+    )?;
+    print_table(&["method", "score"], &rows)?;
+    Ok(())
 }
 
 /// The VADER scorer from the flags: each lexicon from its flag (a file or a
