@@ -7,6 +7,8 @@
 //! paper it follows, and is tested for parity with scikit-learn,
 //! vaderSentiment or gensim on real data.
 
+pub mod coherence;
+pub mod dictionary;
 pub mod error;
 pub mod sparse;
 
