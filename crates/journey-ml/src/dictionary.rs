@@ -330,6 +330,23 @@ impl Dictionary {
     }
 }
 
+/// TF-IDF weights of a count matrix with scikit-learn's `TfidfTransformer`
+/// defaults (raw counts × (ln((1 + n) / (1 + df)) + 1), rows scaled to unit
+/// L2 norm), the usual NMF input. The full vectorizers live in their own
+/// module; this is the one weighting the topic models need.
+pub fn tfidf_smooth_l2(counts: &CsrMatrix) -> CsrMatrix {
+    let n = counts.n_rows() as f64;
+    let idf: Vec<f64> = counts
+        .column_nnz()
+        .iter()
+        .map(|&df| ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0)
+        .collect();
+    let mut x = counts.clone();
+    x.scale_columns(&idf).expect("one idf per column");
+    x.normalize_rows(crate::sparse::Norm::L2);
+    x
+}
+
 /// The documents of a one-document-per-line file (the Lee corpus): every line,
 /// empty ones included.
 pub fn read_lines(path: &Path) -> Result<Vec<String>, MlError> {

@@ -10,7 +10,10 @@
 pub mod coherence;
 pub mod dictionary;
 pub mod error;
+pub mod nmf;
+pub mod randomized_svd;
 pub mod sparse;
+pub mod xoshiro;
 
 pub use error::MlError;
 pub use sparse::{CsrMatrix, Norm};
