@@ -10,9 +10,12 @@
 pub mod coherence;
 pub mod dictionary;
 pub mod error;
+pub mod lda_gibbs;
+pub mod lda_online;
 pub mod nmf;
 pub mod randomized_svd;
 pub mod sparse;
+pub mod special;
 pub mod xoshiro;
 
 pub use error::MlError;
