@@ -16,6 +16,7 @@ pub mod nmf;
 pub mod randomized_svd;
 pub mod sparse;
 pub mod special;
+pub mod topic_model;
 pub mod xoshiro;
 
 pub use error::MlError;

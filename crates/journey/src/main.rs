@@ -37,6 +37,10 @@ enum Command {
     /// SentencePiece; encode, decode, inspect, train.
     #[command(subcommand)]
     Tokenizer(commands::tokenizer::TokenizerCommand),
+    /// Topic models: LDA (Gibbs or online variational Bayes) and NMF, with
+    /// coherence (C_v, NPMI) and perplexity; infer topics of new documents.
+    #[command(subcommand)]
+    Topics(commands::topics::TopicsCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&cli.global, args),
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
+        Command::Topics(cmd) => commands::topics::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {
