@@ -131,7 +131,10 @@ impl TopicModel {
             return Err(MlError::parse(
                 path,
                 1,
-                format!("unknown topic model format {:?} (expected {FORMAT})", m.format),
+                format!(
+                    "unknown topic model format {:?} (expected {FORMAT})",
+                    m.format
+                ),
             ));
         }
         let bad = |e: MlError| MlError::parse(path, 1, e.to_string());
@@ -148,7 +151,11 @@ impl TopicModel {
             }
             FittedTopics::Nmf(n) => {
                 if n.components.len() != n.config.n_components * n.n_features {
-                    return Err(MlError::parse(path, 1, "NMF components have the wrong size"));
+                    return Err(MlError::parse(
+                        path,
+                        1,
+                        "NMF components have the wrong size",
+                    ));
                 }
                 n.n_features
             }
@@ -182,7 +189,11 @@ mod tests {
             iterations: 5,
             ..Default::default()
         };
-        let m = TopicModel::new(dict, false, FittedTopics::LdaGibbs(GibbsLda::fit(&x, &cfg).unwrap()));
+        let m = TopicModel::new(
+            dict,
+            false,
+            FittedTopics::LdaGibbs(GibbsLda::fit(&x, &cfg).unwrap()),
+        );
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.json");
         m.save(&p).unwrap();
