@@ -335,14 +335,24 @@ impl Dictionary {
 /// L2 norm), the usual NMF input. The full vectorizers live in their own
 /// module; this is the one weighting the topic models need.
 pub fn tfidf_smooth_l2(counts: &CsrMatrix) -> CsrMatrix {
+    tfidf_with_idf(counts, &smooth_idf(counts))
+}
+
+/// scikit-learn's smooth idf of each column: ln((1 + n) / (1 + df)) + 1.
+pub fn smooth_idf(counts: &CsrMatrix) -> Vec<f64> {
     let n = counts.n_rows() as f64;
-    let idf: Vec<f64> = counts
+    counts
         .column_nnz()
         .iter()
         .map(|&df| ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0)
-        .collect();
+        .collect()
+}
+
+/// Counts × a given idf (one per column), rows scaled to unit L2 norm: new
+/// documents weighted with the training corpus's idf.
+pub fn tfidf_with_idf(counts: &CsrMatrix, idf: &[f64]) -> CsrMatrix {
     let mut x = counts.clone();
-    x.scale_columns(&idf).expect("one idf per column");
+    x.scale_columns(idf).expect("one idf per column");
     x.normalize_rows(crate::sparse::Norm::L2);
     x
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dictionary::{simple_preprocess, tfidf_smooth_l2, Dictionary};
+use crate::dictionary::{simple_preprocess, tfidf_smooth_l2, tfidf_with_idf, Dictionary};
 use crate::error::MlError;
 use crate::lda_gibbs::GibbsLda;
 use crate::lda_online::OnlineLda;
@@ -31,6 +31,9 @@ pub struct TopicModel {
     pub format: String,
     pub deaccent: bool,
     pub dictionary: Dictionary,
+    /// The training idf of an NMF model's TF-IDF input, reused for new text.
+    #[serde(default)]
+    pub idf: Option<Vec<f64>>,
     pub fitted: FittedTopics,
 }
 
@@ -43,6 +46,7 @@ impl TopicModel {
             format: FORMAT.into(),
             deaccent,
             dictionary,
+            idf: None,
             fitted,
         }
     }
@@ -95,9 +99,12 @@ impl TopicModel {
             FittedTopics::LdaGibbs(m) => m.transform(&counts),
             FittedTopics::LdaOnline(m) => m.transform(&counts),
             FittedTopics::Nmf(m) => {
-                // Transform with the training idf is not stored: use the
-                // documents' own TF-IDF weighting, then normalise W's rows.
-                let mut w = m.transform(&tfidf_smooth_l2(&counts))?;
+                // The training idf when stored, else the documents' own.
+                let x = match &self.idf {
+                    Some(idf) => tfidf_with_idf(&counts, idf),
+                    None => tfidf_smooth_l2(&counts),
+                };
+                let mut w = m.transform(&x)?;
                 for row in w.chunks_mut(k) {
                     let s: f64 = row.iter().sum();
                     if s > 0.0 {
@@ -160,6 +167,13 @@ impl TopicModel {
                 n.n_features
             }
         };
+        if m.idf.as_ref().is_some_and(|idf| idf.len() != v) {
+            return Err(MlError::parse(
+                path,
+                1,
+                "the stored idf does not match the dictionary",
+            ));
+        }
         if width != v {
             return Err(MlError::parse(
                 path,

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use journey_ml::coherence::{coherence_per_topic, CoherenceConfig, Measure};
 use journey_ml::dictionary::{
-    decode_utf8_or_latin1, simple_preprocess, tfidf_smooth_l2, Dictionary,
+    decode_utf8_or_latin1, simple_preprocess, smooth_idf, tfidf_with_idf, Dictionary,
 };
 use journey_ml::lda_gibbs::{GibbsLda, GibbsLdaConfig};
 use journey_ml::lda_online::{OnlineLda, OnlineLdaConfig};
@@ -347,7 +347,9 @@ pub fn run(g: &Global, cmd: TopicsCommand) -> Result<()> {
         }
         TopicsCommand::Nmf(a) => {
             let corpus = prepare(&a.corpus)?;
-            let x = tfidf_smooth_l2(&corpus.dict.bow_matrix(&corpus.texts)?);
+            let counts = corpus.dict.bow_matrix(&corpus.texts)?;
+            let idf = smooth_idf(&counts);
+            let x = tfidf_with_idf(&counts, &idf);
             let cfg = NmfConfig {
                 n_components: a.corpus.topics,
                 init: match a.init {
@@ -372,8 +374,9 @@ pub fn run(g: &Global, cmd: TopicsCommand) -> Result<()> {
             let m =
                 Nmf::fit(&x, &cfg).map_err(|e| anyhow::anyhow!("--topics/--solver/--loss: {e}"))?;
             spinner.finish_and_clear();
-            let model =
+            let mut model =
                 TopicModel::new(corpus.dict.clone(), a.corpus.deaccent, FittedTopics::Nmf(m));
+            model.idf = Some(idf);
             model
                 .save(&a.corpus.out)
                 .with_context(|| format!("--out {}", a.corpus.out.display()))?;
