@@ -15,7 +15,8 @@ Held-out perplexity: exp(-bound / words) (sklearn `perplexity`, gensim
 
 Pinned: gensim==4.4.0, scikit-learn==1.7.2. Run:
     source /root/venvs/ref/bin/activate
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python tools/reference/bench_topics.py /work/shared/data
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python tools/reference/bench_topics.py /work/shared/data \\
+        [--topics 10,20] [--seed 0] [--corpus lee|mini_20ng] [--models gensim,sklearn,nmf]
 """
 import argparse
 import json
@@ -73,9 +74,14 @@ def main():
     ap.add_argument("data")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--topics", default="10,20")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--corpus", default="all")
+    ap.add_argument("--models", default="gensim,sklearn,nmf")
     args = ap.parse_args()
     rows = []
     for name, train, test in corpora(args.data):
+        if args.corpus not in ("all", name):
+            continue
         d = Dictionary(train)
         d.filter_extremes(no_below=5, no_above=0.5)
         bow_train = [d.doc2bow(t) for t in train]
@@ -85,35 +91,37 @@ def main():
         tfidf = TfidfTransformer().fit_transform(x_train)
         words = lambda ids: [d[int(i)] for i in ids]  # noqa: E731
         for k in [int(s) for s in args.topics.split(",")]:
-            # gensim LdaModel
-            t, lda = best_time(lambda: LdaModel(
-                bow_train, num_topics=k, id2word=d, passes=10, chunksize=128, decay=0.7,
-                offset=10.0, iterations=100, gamma_threshold=1e-3, alpha="symmetric",
-                eta=None, random_state=0, eval_every=None), args.repeat)
-            topics = [[w for w, _ in lda.show_topic(i, topn=10)] for i in range(k)]
-            perp = math.exp(-lda.log_perplexity(bow_test, total_docs=len(bow_test)))
-            rows.append(dict(corpus=name, k=k, model="gensim LdaModel (online VB)", fit_s=t,
-                             heldout_perplexity=perp, **coherence(topics, train, d)))
-            # sklearn LatentDirichletAllocation
-            t, sk = best_time(lambda: LatentDirichletAllocation(
-                n_components=k, learning_method="online", batch_size=128, max_iter=10,
-                learning_decay=0.7, learning_offset=10.0, max_doc_update_iter=100,
-                random_state=0).fit(x_train), args.repeat)
-            topics = [words(np.argsort(-r, kind="stable")[:10]) for r in sk.components_]
-            rows.append(dict(corpus=name, k=k, model="sklearn LatentDirichletAllocation (online)",
-                             fit_s=t, heldout_perplexity=float(sk.perplexity(x_test)),
-                             **coherence(topics, train, d)))
-            # sklearn NMF
-            t, nmf = best_time(lambda: NMF(n_components=k, init="nndsvd", solver="cd",
-                                           beta_loss="frobenius", random_state=0).fit(tfidf),
-                               args.repeat)
-            topics = [words(np.argsort(-r, kind="stable")[:10]) for r in nmf.components_]
-            rows.append(dict(corpus=name, k=k, model="sklearn NMF (nndsvd, cd)", fit_s=t,
-                             heldout_perplexity=None, reconstruction_err=float(nmf.reconstruction_err_),
-                             **coherence(topics, train, d)))
-            for r in rows[-3:]:
+            first = len(rows)
+            if "gensim" in args.models:
+                t, lda = best_time(lambda: LdaModel(
+                    bow_train, num_topics=k, id2word=d, passes=10, chunksize=128, decay=0.7,
+                    offset=10.0, iterations=100, gamma_threshold=1e-3, alpha="symmetric",
+                    eta=None, random_state=args.seed, eval_every=None), args.repeat)
+                topics = [[w for w, _ in lda.show_topic(i, topn=10)] for i in range(k)]
+                perp = math.exp(-lda.log_perplexity(bow_test, total_docs=len(bow_test)))
+                rows.append(dict(corpus=name, k=k, seed=args.seed, model="gensim LdaModel (online VB)",
+                                 fit_s=t, heldout_perplexity=perp, **coherence(topics, train, d)))
+            if "sklearn" in args.models:
+                t, sk = best_time(lambda: LatentDirichletAllocation(
+                    n_components=k, learning_method="online", batch_size=128, max_iter=10,
+                    learning_decay=0.7, learning_offset=10.0, max_doc_update_iter=100,
+                    random_state=args.seed).fit(x_train), args.repeat)
+                topics = [words(np.argsort(-r, kind="stable")[:10]) for r in sk.components_]
+                rows.append(dict(corpus=name, k=k, seed=args.seed,
+                                 model="sklearn LatentDirichletAllocation (online)", fit_s=t,
+                                 heldout_perplexity=float(sk.perplexity(x_test)),
+                                 **coherence(topics, train, d)))
+            if "nmf" in args.models:
+                t, nmf = best_time(lambda: NMF(n_components=k, init="nndsvd", solver="cd",
+                                               beta_loss="frobenius", random_state=args.seed).fit(tfidf),
+                                   args.repeat)
+                topics = [words(np.argsort(-r, kind="stable")[:10]) for r in nmf.components_]
+                rows.append(dict(corpus=name, k=k, seed=args.seed, model="sklearn NMF (nndsvd, cd)",
+                                 fit_s=t, heldout_perplexity=None,
+                                 reconstruction_err=float(nmf.reconstruction_err_),
+                                 **coherence(topics, train, d)))
+            for r in rows[first:]:
                 print(json.dumps(r), flush=True)
-
 
 if __name__ == "__main__":
     main()

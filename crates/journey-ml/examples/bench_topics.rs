@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! cargo run --release -p journey-ml --example bench_topics -- /work/shared/data
+//!     [--topics 10,20] [--seed 0] [--corpus lee|mini_20ng] [--repeat 1] [--gibbs-iterations 300]
 //! ```
 
 use std::path::Path;
@@ -79,12 +80,17 @@ fn main() {
             .unwrap_or_else(|| default.to_owned())
     };
     let repeat: usize = flag("--repeat", "1").parse().unwrap();
+    let seed: u64 = flag("--seed", "0").parse().unwrap();
+    let only: String = flag("--corpus", "all");
     let gibbs_iterations: usize = flag("--gibbs-iterations", "300").parse().unwrap();
     let ks: Vec<usize> = flag("--topics", "10,20")
         .split(',')
         .map(|s| s.parse().unwrap())
         .collect();
     for (name, train, test) in corpora(&data) {
+        if only != "all" && only != name {
+            continue;
+        }
         let mut dict = Dictionary::from_documents(&train);
         dict.filter_extremes(5, 0.5, Some(100_000)).unwrap();
         let x_train = dict.bow_matrix(&train).unwrap();
@@ -105,7 +111,7 @@ fn main() {
                 alpha: Some(0.1),
                 eta: 0.01,
                 iterations: gibbs_iterations,
-                seed: 0,
+                seed,
                 ..Default::default()
             };
             let (t, m) = best(repeat, || GibbsLda::fit(&x_train, &cfg).unwrap());
@@ -123,7 +129,7 @@ fn main() {
                 learning_decay: 0.7,
                 learning_offset: 10.0,
                 max_doc_update_iter: 100,
-                seed: 0,
+                seed,
                 ..Default::default()
             };
             let (t, m) = best(repeat, || OnlineLda::fit(&x_train, &cfg).unwrap());
@@ -136,6 +142,7 @@ fn main() {
             );
             let cfg = NmfConfig {
                 n_components: k,
+                seed,
                 ..Default::default()
             };
             let (t, m) = best(repeat, || Nmf::fit(&tfidf, &cfg).unwrap());
