@@ -8,11 +8,20 @@
 //! vaderSentiment or gensim on real data.
 
 pub mod absa;
+pub mod coherence;
+pub mod dictionary;
 pub mod error;
+pub mod lda_gibbs;
+pub mod lda_online;
+pub mod nmf;
 pub mod pattern_sentiment;
 pub mod pystr;
+pub mod randomized_svd;
 pub mod sparse;
+pub mod special;
+pub mod topic_model;
 pub mod vader;
+pub mod xoshiro;
 
 pub use error::MlError;
 pub use sparse::{CsrMatrix, Norm};

@@ -40,6 +40,10 @@ enum Command {
     /// Chapter 2: lexicon sentiment (VADER, Pattern/TextBlob).
     #[command(subcommand)]
     Sentiment(commands::sentiment::SentimentCommand),
+    /// Topic models: LDA (Gibbs or online variational Bayes) and NMF, with
+    /// coherence (C_v, NPMI) and perplexity; infer topics of new documents.
+    #[command(subcommand)]
+    Topics(commands::topics::TopicsCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
         Command::Sentiment(cmd) => commands::sentiment::run(&cli.global, cmd),
+        Command::Topics(cmd) => commands::topics::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {

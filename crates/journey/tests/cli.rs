@@ -668,3 +668,154 @@ fn sentiment_absa_reports_semeval_scores() {
     let out = base().arg("--data").arg(&other).output().unwrap();
     assert_clean_failure(&out, "--train");
 }
+
+#[test]
+fn topics_lda_nmf_infer_on_tiny_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs.txt");
+    std::fs::write(
+        &docs,
+        "the cat sat on the mat with the dog\ncats and dogs are pets, the dog barks\n\
+         the stock market fell today\nstocks and bonds markets trade today\n\
+         the dog chased the cat and the cat ran\nmarket prices of stocks and bonds rose\n",
+    )
+    .unwrap();
+    let model = dir.path().join("lda.json");
+    let base = |cmd: &str| -> Vec<String> {
+        [
+            "topics",
+            cmd,
+            "--input",
+            docs.to_str().unwrap(),
+            "--topics",
+            "2",
+            "--no-below",
+            "1",
+            "--no-above",
+            "1.0",
+            "--seed",
+            "7",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    for method in ["gibbs", "online"] {
+        let mut args = base("lda");
+        args.extend(
+            ["--method", method, "--iterations", "30", "--json", "--out"].map(String::from),
+        );
+        args.push(model.to_str().unwrap().into());
+        let out = journey().args(&args).output().unwrap();
+        assert!(out.status.success(), "{method}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["topics"].as_array().unwrap().len(), 2);
+        assert!(v["perplexity"].as_f64().unwrap() > 1.0);
+        assert!(v["c_v"].as_f64().unwrap().is_finite());
+        assert!(v["c_npmi"].as_f64().unwrap().abs() <= 1.0);
+        // Same seed, same model file.
+        let first = std::fs::read(&model).unwrap();
+        assert!(journey().args(&args).output().unwrap().status.success());
+        assert_eq!(
+            first,
+            std::fs::read(&model).unwrap(),
+            "{method} is not deterministic"
+        );
+
+        let out = journey()
+            .args(["topics", "infer", "--model", model.to_str().unwrap()])
+            .args(["--input", docs.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = v.as_array().unwrap();
+        assert_eq!(rows.len(), 6);
+        for r in rows {
+            let s: f64 = r["topics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_f64().unwrap())
+                .sum();
+            assert!((s - 1.0).abs() < 1e-9);
+        }
+    }
+    let nmf = dir.path().join("nmf.json");
+    let mut args = base("nmf");
+    args.extend(["--out".to_string(), nmf.to_str().unwrap().to_string()]);
+    let out = journey().args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("top words") && text.contains("NPMI"),
+        "{text}"
+    );
+
+    // A folder of files is a corpus too.
+    let folder = dir.path().join("posts");
+    std::fs::create_dir_all(folder.join("a")).unwrap();
+    for (i, line) in std::fs::read_to_string(&docs).unwrap().lines().enumerate() {
+        std::fs::write(
+            folder.join("a").join(format!("{i}")),
+            format!("Subject: x\n\n{line}\n"),
+        )
+        .unwrap();
+    }
+    let out = journey()
+        .args([
+            "topics",
+            "infer",
+            "--model",
+            nmf.to_str().unwrap(),
+            "--strip-headers",
+        ])
+        .args(["--input", folder.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2 + 6);
+}
+
+#[test]
+fn topics_bad_input_gets_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs.txt");
+    std::fs::write(&docs, "alpha beta\ngamma delta\n").unwrap();
+    let out_path = dir.path().join("m.json");
+    let run = |extra: &[&str]| {
+        journey()
+            .args(["topics", "lda", "--input", docs.to_str().unwrap()])
+            .args(["--out", out_path.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert_clean_failure(&run(&["--topics", "0"]), "--topics must be at least 1");
+    // gensim's default filter (no_below 5) leaves nothing of two documents.
+    assert_clean_failure(&run(&["--topics", "2"]), "no word is left after filtering");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let out = journey()
+        .args([
+            "topics",
+            "nmf",
+            "--input",
+            empty.to_str().unwrap(),
+            "--topics",
+            "2",
+        ])
+        .args(["--out", out_path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "no documents");
+    // A truncated model file.
+    let model = dir.path().join("cut.json");
+    std::fs::write(&model, "{\"format\":\"journey-topic-model/1\",\"deacc").unwrap();
+    let out = journey()
+        .args(["topics", "infer", "--model", model.to_str().unwrap()])
+        .args(["--input", docs.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "truncated");
+}
