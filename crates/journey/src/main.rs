@@ -37,6 +37,9 @@ enum Command {
     /// SentencePiece; encode, decode, inspect, train.
     #[command(subcommand)]
     Tokenizer(commands::tokenizer::TokenizerCommand),
+    /// Chapter 1.3: documents to vectors — counts, TF-IDF, hashing (as scikit-learn).
+    #[command(subcommand)]
+    Features(commands::features::FeaturesCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&cli.global, args),
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
+        Command::Features(cmd) => commands::features::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {
