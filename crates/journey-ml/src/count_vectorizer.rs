@@ -20,22 +20,22 @@
 //! ranks terms by document frequency, as in scikit-learn). Row `i` of the
 //! result counts the features of document `i`; column `j` is the `j`-th term.
 //!
-//! Parallelism: documents are split into chunks counted on all cores, each
-//! with its own vocabulary; the chunk vocabularies are merged and sorted, so
-//! the result does not depend on the number of threads.
+//! Parallelism: documents are split into chunks of about equal text size,
+//! counted on all cores, each against its own interned vocabulary; the chunk
+//! vocabularies are merged (in parallel, shard by shard of the term hash) and
+//! sorted, so the result does not depend on the number of threads.
 //!
 //! Cost: O(F) hash look-ups for F features in the corpus, O(V log V) to sort
 //! V distinct terms; memory O(nnz + V · term length).
 
-use std::collections::hash_map::Entry;
 use std::str::FromStr;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::{Analyzer, AnalyzerConfig, Scratch};
 use crate::error::MlError;
+use crate::interner::{merge_sorted, Interner};
 use crate::sparse::CsrMatrix;
 
 /// A document-frequency bound: a count of documents, or a proportion of them.
@@ -129,7 +129,8 @@ impl Default for CountVectorizerConfig {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vocabulary {
     terms: Vec<String>,
-    index: FxHashMap<String, u32>,
+    /// Interned in column order: a term's id is its column.
+    index: Interner,
 }
 
 impl Vocabulary {
@@ -137,10 +138,10 @@ impl Vocabulary {
         if terms.len() > u32::MAX as usize {
             return Err(MlError::Invalid("more than 2^32 terms".into()));
         }
-        let mut index = FxHashMap::default();
-        index.reserve(terms.len());
-        for (i, t) in terms.iter().enumerate() {
-            if index.insert(t.clone(), i as u32).is_some() {
+        let bytes = terms.iter().map(String::len).sum();
+        let mut index = Interner::with_capacity(terms.len(), bytes);
+        for t in &terms {
+            if !index.intern(t).1 {
                 return Err(MlError::Config(format!(
                     "duplicate term in vocabulary: {t:?}"
                 )));
@@ -153,8 +154,9 @@ impl Vocabulary {
         &self.terms
     }
 
+    #[inline]
     pub(crate) fn get(&self, term: &str) -> Option<u32> {
-        self.index.get(term).copied()
+        self.index.get(term)
     }
 }
 
@@ -196,17 +198,34 @@ impl TryFrom<CountVectorizerState> for CountVectorizer {
 
 /// The counts of one chunk of documents against its own local vocabulary.
 struct ChunkCounts {
-    terms: Vec<String>,
+    terms: Interner,
     indptr: Vec<usize>,
     cols: Vec<u32>,
     counts: Vec<u32>,
 }
 
-/// Documents per parallel chunk: enough chunks to balance the cores, few
-/// enough that merging the chunk vocabularies stays cheap.
-pub(crate) fn chunk_size(n_docs: usize) -> usize {
-    let parts = rayon::current_num_threads() * 4;
-    n_docs.div_ceil(parts).max(64)
+/// Splits the documents into consecutive chunks of about equal text size
+/// (a corpus mixes one-line and multi-page documents): enough chunks to keep
+/// every core busy, few enough that merging chunk vocabularies stays cheap.
+pub(crate) fn chunks<S: AsRef<str>>(docs: &[S]) -> Vec<&[S]> {
+    const MIN_BYTES: usize = 1 << 16;
+    let total: usize = docs.iter().map(|d| d.as_ref().len() + 1).sum();
+    let threads = rayon::current_num_threads();
+    let parts = if threads == 1 { 1 } else { threads * 4 };
+    let target = total.div_ceil(parts).max(MIN_BYTES);
+    let mut out = Vec::with_capacity(parts + 1);
+    let (mut start, mut bytes) = (0, 0);
+    for (i, d) in docs.iter().enumerate() {
+        bytes += d.as_ref().len() + 1;
+        if bytes >= target {
+            out.push(&docs[start..=i]);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    if start < docs.len() || out.is_empty() {
+        out.push(&docs[start..]);
+    }
+    out
 }
 
 impl CountVectorizer {
@@ -300,8 +319,8 @@ impl CountVectorizer {
     /// Counts the vocabulary's terms in `docs` (unknown features are ignored).
     pub fn transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Result<CsrMatrix, MlError> {
         let vocab = self.vocab()?;
-        let chunks: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = docs
-            .par_chunks(chunk_size(docs.len()))
+        let chunks: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = chunks(docs)
+            .into_par_iter()
             .map(|chunk| {
                 let mut scratch = Scratch::default();
                 let mut ids: Vec<u32> = Vec::new();
@@ -343,65 +362,32 @@ impl CountVectorizer {
         &self,
         docs: &[S],
     ) -> Result<(Vec<String>, CsrMatrix), MlError> {
-        let chunks: Vec<ChunkCounts> = docs
-            .par_chunks(chunk_size(docs.len()))
+        let chunks: Vec<ChunkCounts> = chunks(docs)
+            .into_par_iter()
             .map(|chunk| self.count_chunk(chunk))
             .collect();
 
-        // Merge the chunk vocabularies (in chunk order), then sort the terms.
-        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut global_terms: Vec<&str> = Vec::new();
-        let remaps: Vec<Vec<u32>> = chunks
-            .iter()
-            .map(|c| {
-                c.terms
-                    .iter()
-                    .map(|t| match global.entry(t.as_str()) {
-                        Entry::Occupied(e) => *e.get(),
-                        Entry::Vacant(e) => {
-                            let id = global_terms.len() as u32;
-                            global_terms.push(t.as_str());
-                            *e.insert(id)
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        drop(global);
-        if global_terms.is_empty() {
+        // Merge the chunk vocabularies into one, sorted as Python sorts strings.
+        let parts: Vec<&Interner> = chunks.iter().map(|c| &c.terms).collect();
+        let (terms, ranks) = merge_sorted(&parts);
+        if terms.is_empty() {
             return Err(MlError::Empty(
                 "empty vocabulary; perhaps the documents only contain stop words".into(),
             ));
         }
-        if global_terms.len() > u32::MAX as usize {
-            return Err(MlError::Invalid("more than 2^32 distinct terms".into()));
-        }
-        let mut order: Vec<u32> = (0..global_terms.len() as u32).collect();
-        order.par_sort_unstable_by_key(|&g| global_terms[g as usize]);
-        let mut rank = vec![0u32; order.len()];
-        for (r, &g) in order.iter().enumerate() {
-            rank[g as usize] = r as u32;
-        }
-        let terms: Vec<String> = order
-            .iter()
-            .map(|&g| global_terms[g as usize].to_string())
-            .collect();
 
         // Renumber each chunk's columns and sort each row.
         let parts: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = chunks
             .par_iter()
-            .zip(remaps.par_iter())
-            .map(|(c, remap)| {
+            .zip(ranks.par_iter())
+            .map(|(c, rank)| {
                 let mut lens = Vec::with_capacity(c.indptr.len() - 1);
                 let mut cols = Vec::with_capacity(c.cols.len());
                 let mut vals = Vec::with_capacity(c.cols.len());
                 let mut row: Vec<(u32, u32)> = Vec::new();
                 for w in c.indptr.windows(2) {
                     row.clear();
-                    row.extend(
-                        (w[0]..w[1])
-                            .map(|k| (rank[remap[c.cols[k] as usize] as usize], c.counts[k])),
-                    );
+                    row.extend((w[0]..w[1]).map(|k| (rank[c.cols[k] as usize], c.counts[k])));
                     row.sort_unstable_by_key(|&(col, _)| col);
                     cols.extend(row.iter().map(|&(col, _)| col));
                     vals.extend(row.iter().map(|&(_, n)| n as f64));
@@ -417,7 +403,7 @@ impl CountVectorizer {
 
     /// Counts one chunk of documents against a vocabulary of its own.
     fn count_chunk<S: AsRef<str>>(&self, docs: &[S]) -> ChunkCounts {
-        let mut index: FxHashMap<String, u32> = FxHashMap::default();
+        let mut index = Interner::default();
         let mut doc_counts: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
         let mut scratch = Scratch::default();
@@ -427,15 +413,10 @@ impl CountVectorizer {
         for doc in docs {
             self.analyzer
                 .for_each_feature_with(doc.as_ref(), &mut scratch, |f| {
-                    let id = match index.get(f) {
-                        Some(&id) => id,
-                        None => {
-                            let id = index.len() as u32;
-                            index.insert(f.to_string(), id);
-                            doc_counts.push(0);
-                            id
-                        }
-                    };
+                    let (id, new) = index.intern(f);
+                    if new {
+                        doc_counts.push(0);
+                    }
                     let n = &mut doc_counts[id as usize];
                     if *n == 0 {
                         touched.push(id);
@@ -449,12 +430,8 @@ impl CountVectorizer {
             touched.clear();
             indptr.push(cols.len());
         }
-        let mut terms = vec![String::new(); index.len()];
-        for (t, id) in index {
-            terms[id as usize] = t;
-        }
         ChunkCounts {
-            terms,
+            terms: index,
             indptr,
             cols,
             counts,
@@ -699,6 +676,16 @@ mod tests {
         );
         assert_eq!(back.transform(&DOCS).unwrap(), x);
         assert_eq!(back.config(), chars.config());
+    }
+
+    #[test]
+    fn chunks_cover_every_document_in_order() {
+        let docs: Vec<String> = (0..5000).map(|i| "x".repeat(i % 97)).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let parts = pool.install(|| chunks(&docs));
+        assert!(parts.len() > 1);
+        assert_eq!(parts.concat(), docs);
+        assert_eq!(chunks::<&str>(&[]).len(), 1);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::{Analyzer, AnalyzerConfig, Scratch};
-use crate::count_vectorizer::chunk_size;
+use crate::count_vectorizer::chunks;
 use crate::error::MlError;
 use crate::murmur3::murmurhash3_32_signed;
 use crate::sparse::{CsrMatrix, Norm};
@@ -123,8 +123,8 @@ impl HashingVectorizer {
     /// The hashed, signed, normalised feature matrix of `docs`.
     pub fn transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Result<CsrMatrix, MlError> {
         let cfg = &self.config;
-        let parts: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = docs
-            .par_chunks(chunk_size(docs.len()))
+        let parts: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = chunks(docs)
+            .into_par_iter()
             .map(|chunk| {
                 let mut scratch = Scratch::default();
                 let mut entries: Vec<(u32, i32)> = Vec::new();

@@ -11,6 +11,7 @@ pub mod analyzer;
 pub mod count_vectorizer;
 pub mod error;
 pub mod hashing_vectorizer;
+mod interner;
 pub mod murmur3;
 #[rustfmt::skip]
 mod python_word_table;
