@@ -681,7 +681,10 @@ mod tests {
     #[test]
     fn chunks_cover_every_document_in_order() {
         let docs: Vec<String> = (0..5000).map(|i| "x".repeat(i % 97)).collect();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
         let parts = pool.install(|| chunks(&docs));
         assert!(parts.len() > 1);
         assert_eq!(parts.concat(), docs);
