@@ -8,11 +8,16 @@
 //! vaderSentiment or gensim on real data.
 
 pub mod absa;
+pub mod analyzer;
 pub mod coherence;
+pub mod count_vectorizer;
 pub mod dictionary;
 pub mod error;
+pub mod hashing_vectorizer;
+mod interner;
 pub mod lda_gibbs;
 pub mod lda_online;
+pub mod murmur3;
 pub mod nmf;
 pub mod pattern_sentiment;
 pub mod pystr;
@@ -22,6 +27,15 @@ pub mod special;
 pub mod topic_model;
 pub mod vader;
 pub mod xoshiro;
+#[rustfmt::skip]
+mod python_word_table;
+pub mod tfidf;
+pub mod token_pattern;
 
 pub use error::MlError;
 pub use sparse::{CsrMatrix, Norm};
+
+pub use analyzer::{AnalyzerConfig, AnalyzerKind, StopWordList, StripAccents};
+pub use count_vectorizer::{CountVectorizer, CountVectorizerConfig, DocFrequency};
+pub use hashing_vectorizer::{HashingVectorizer, HashingVectorizerConfig};
+pub use tfidf::{TfidfConfig, TfidfTransformer, TfidfVectorizer, TfidfVectorizerConfig};

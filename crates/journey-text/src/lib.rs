@@ -30,6 +30,8 @@ pub mod snowball_french;
 pub mod snowball_german;
 pub mod snowball_spanish;
 pub mod stopwords;
+#[rustfmt::skip]
+pub mod stopwords_sklearn;
 pub mod treebank;
 pub mod unicode_words;
 pub mod unigram;

@@ -5,6 +5,8 @@
 //! project, M. Porter), shipped by the `stop-words` crate for two dozen
 //! languages; any list can also be read from a file, one word per line
 //! (`#` starts a comment), e.g. `shared/data/lexicons/stopwords_nltk_english.txt`.
+//! scikit-learn's English list (318 words, `stop_words="english"` of its
+//! vectorizers) is a different one: [`StopWords::sklearn_english`].
 //!
 //! Cost: a hash-set lookup per token.
 
@@ -67,6 +69,12 @@ impl StopWords {
             ))
         })?;
         Ok(Self::from_words(list.iter().copied()))
+    }
+
+    /// scikit-learn's English list (`ENGLISH_STOP_WORDS`, 318 words), the one
+    /// its vectorizers use for `stop_words="english"`.
+    pub fn sklearn_english() -> Self {
+        Self::from_words(crate::stopwords_sklearn::SKLEARN_ENGLISH)
     }
 
     /// The ISO codes of the built-in lists.

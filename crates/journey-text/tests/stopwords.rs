@@ -21,3 +21,14 @@ fn missing_file_is_a_clear_error() {
         .to_string();
     assert!(err.contains("/no/such/stopwords.txt"), "{err}");
 }
+
+/// scikit-learn's list is not NLTK's: it has "amoungst" and "bill", not "don't".
+#[test]
+fn sklearn_english_is_its_own_list() {
+    let sk = StopWords::sklearn_english();
+    assert_eq!(sk.len(), 318);
+    assert!(sk.contains("amoungst") && sk.contains("bill") && sk.contains("the"));
+    assert!(!sk.contains("don't") && !sk.contains("bible"));
+    let nltk = StopWords::builtin("english").unwrap();
+    assert!(nltk.contains("don't") && !nltk.contains("bill"));
+}

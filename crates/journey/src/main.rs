@@ -37,6 +37,9 @@ enum Command {
     /// SentencePiece; encode, decode, inspect, train.
     #[command(subcommand)]
     Tokenizer(commands::tokenizer::TokenizerCommand),
+    /// Chapter 1.3: documents to vectors — counts, TF-IDF, hashing (as scikit-learn).
+    #[command(subcommand)]
+    Features(commands::features::FeaturesCommand),
     /// Chapter 2: lexicon sentiment (VADER, Pattern/TextBlob).
     #[command(subcommand)]
     Sentiment(commands::sentiment::SentimentCommand),
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
         Command::Sentiment(cmd) => commands::sentiment::run(&cli.global, cmd),
         Command::Topics(cmd) => commands::topics::run(&cli.global, cmd),
+        Command::Features(cmd) => commands::features::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {

@@ -819,3 +819,169 @@ fn topics_bad_input_gets_clear_errors() {
         .unwrap();
     assert_clean_failure(&out, "truncated");
 }
+
+/// `journey features …` writes the matrix and vocabulary the library returns,
+/// on the SMS Spam Collection (one message per line).
+#[test]
+fn features_write_what_the_library_computes() {
+    use journey_ml::{
+        CountVectorizer, CountVectorizerConfig, CsrMatrix, HashingVectorizer,
+        HashingVectorizerConfig, TfidfVectorizer, TfidfVectorizerConfig,
+    };
+    let Some(sms) = testdata::file("classification/sms_spam/sms.tsv") else {
+        return;
+    };
+    let docs: Vec<String> = std::fs::read_to_string(sms)
+        .unwrap()
+        .lines()
+        .map(|l| l.split_once('\t').unwrap().1.to_string())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("sms.txt");
+    std::fs::write(&input, docs.join("\n") + "\n").unwrap();
+    let run = |args: &[&str], out: &str| -> serde_json::Value {
+        let o = journey()
+            .args(["--json", "features"])
+            .args(args)
+            .arg("--input")
+            .arg(&input)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let read = |out: &str| {
+        CsrMatrix::read_matrix_market(&dir.path().join(out).join("matrix.mtx")).unwrap()
+    };
+    let vocabulary = |out: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.path().join(out).join("vocabulary.txt"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+
+    // TF-IDF, bigrams, min_df 2, sublinear tf.
+    let summary = run(
+        &[
+            "tfidf",
+            "--ngram-range",
+            "1,2",
+            "--min-df",
+            "2",
+            "--sublinear-tf",
+        ],
+        "tfidf",
+    );
+    let config: TfidfVectorizerConfig =
+        serde_json::from_str(r#"{"ngram_range": [1, 2], "min_df": 2, "sublinear_tf": true}"#)
+            .unwrap();
+    let mut v = TfidfVectorizer::new(config).unwrap();
+    let x = v.fit_transform(&docs).unwrap();
+    assert!(
+        read("tfidf") == x,
+        "tfidf matrix.mtx differs from the library's"
+    );
+    assert_eq!(vocabulary("tfidf"), v.get_feature_names_out().unwrap());
+    assert_eq!(summary["documents"], docs.len());
+    assert_eq!(summary["nnz"], x.nnz());
+    assert_eq!(summary["terms"], x.n_cols());
+    // The saved model transforms as the library does.
+    let saved = std::fs::read_to_string(dir.path().join("tfidf/vectorizer.json")).unwrap();
+    let back: TfidfVectorizer = serde_json::from_str(&saved).unwrap();
+    assert!(back.transform(&docs[..50]).unwrap() == v.transform(&docs[..50]).unwrap());
+
+    // Counts with scikit-learn's stop words and pruning, char_wb.
+    run(
+        &[
+            "count",
+            "--stop-words",
+            "english",
+            "--max-df",
+            "0.5",
+            "--max-features",
+            "300",
+            "--binary",
+        ],
+        "count",
+    );
+    let config: CountVectorizerConfig = serde_json::from_str(
+        r#"{"stop_words": "english", "max_df": 0.5, "max_features": 300, "binary": true}"#,
+    )
+    .unwrap();
+    let mut c = CountVectorizer::new(config).unwrap();
+    assert!(read("count") == c.fit_transform(&docs).unwrap());
+    assert_eq!(vocabulary("count"), c.get_feature_names_out().unwrap());
+    run(
+        &["count", "--analyzer", "char_wb", "--ngram-range", "2,3"],
+        "wb",
+    );
+    let config: CountVectorizerConfig =
+        serde_json::from_str(r#"{"analyzer": "char_wb", "ngram_range": [2, 3]}"#).unwrap();
+    let mut c = CountVectorizer::new(config).unwrap();
+    assert!(read("wb") == c.fit_transform(&docs).unwrap());
+
+    // Hashing: no vocabulary file.
+    let summary = run(
+        &[
+            "hashing",
+            "--n-features",
+            "4096",
+            "--no-alternate-sign",
+            "--norm",
+            "l1",
+        ],
+        "hashing",
+    );
+    let config: HashingVectorizerConfig =
+        serde_json::from_str(r#"{"n_features": 4096, "alternate_sign": false, "norm": "l1"}"#)
+            .unwrap();
+    let h = HashingVectorizer::new(config).unwrap();
+    assert!(read("hashing") == h.transform(&docs).unwrap());
+    assert_eq!(summary["columns"], 4096);
+    assert!(!dir.path().join("hashing/vocabulary.txt").exists());
+}
+
+#[test]
+fn features_bad_input_gets_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let features = |args: &[&str], stdin: &str| {
+        journey()
+            .arg("features")
+            .args(args)
+            .arg("--out")
+            .arg(&out_dir)
+            .write_stdin(stdin.to_string())
+            .output()
+            .unwrap()
+    };
+    let docs = "the cat sat\nthe dog sat\na dog\n";
+    let out = features(&["count", "--input", "/no/such/docs.txt"], "");
+    assert_clean_failure(&out, "/no/such/docs.txt");
+    // Only one-letter words and stop words: nothing to count.
+    let out = features(&["tfidf", "--stop-words", "english"], "a b\nthe of x\n");
+    assert_clean_failure(&out, "empty vocabulary");
+    let out = features(&["count"], "\n\n");
+    assert_clean_failure(&out, "empty");
+    let out = features(&["count", "--ngram-range", "3,1"], docs);
+    assert_clean_failure(&out, "--ngram-range");
+    assert_eq!(out.status.code(), Some(2));
+    let out = features(&["count", "--ngram-range", "one,two"], docs);
+    assert_clean_failure(&out, "--ngram-range");
+    let out = features(&["count", "--min-df", "3", "--max-df", "2"], docs);
+    assert_clean_failure(&out, "min_df");
+    let out = features(&["count", "--min-df", "1.5"], docs);
+    assert_clean_failure(&out, "min_df");
+    let out = features(&["count", "--max-df", "half"], docs);
+    assert_clean_failure(&out, "--max-df");
+    let out = features(&["count", "--stop-words", "/no/such/stops.txt"], docs);
+    assert_clean_failure(&out, "--stop-words");
+    let out = features(&["count", "--token-pattern", "(?<=a)b"], docs);
+    assert_clean_failure(&out, "token_pattern");
+    let out = features(&["hashing", "--n-features", "0"], docs);
+    assert_clean_failure(&out, "n_features");
+    assert!(!out_dir.join("matrix.mtx").exists());
+}
