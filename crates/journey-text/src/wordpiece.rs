@@ -97,6 +97,36 @@ impl WordPiece {
         })
     }
 
+    /// BERT's `vocab.txt`: one token a line, in id order, ending in a line
+    /// break. An error when an id has no token or a token would not read
+    /// back (empty, a line break, or trailing whitespace, which readers trim).
+    pub fn to_vocab_txt(&self) -> Result<String, TextError> {
+        let mut out = String::new();
+        for (id, token) in self.tokens.iter().enumerate() {
+            let token = token.as_deref().ok_or_else(|| {
+                TextError::Invalid(format!(
+                    "vocab.txt cannot hold this vocabulary: id {id} has no token (the line number is the id)"
+                ))
+            })?;
+            if token.is_empty() || token.contains('\n') || token.trim_end() != token {
+                return Err(TextError::Invalid(format!(
+                    "vocab.txt cannot hold the token {token:?} (id {id}): one token a line, without line breaks or trailing whitespace"
+                )));
+            }
+            out.push_str(token);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Writes [`Self::to_vocab_txt`] to `path`.
+    pub fn save_vocab_txt(&self, path: &Path) -> Result<(), TextError> {
+        std::fs::write(path, self.to_vocab_txt()?).map_err(|source| TextError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
         self.vocab.get(token).copied()
     }
