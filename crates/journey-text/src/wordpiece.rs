@@ -51,6 +51,13 @@ impl WordPiece {
         max_input_chars_per_word: usize,
     ) -> Result<Self, TextError> {
         let size = vocab.values().map(|&i| i as usize + 1).max().unwrap_or(0);
+        if size > crate::bpe::max_id_for(vocab.len()) {
+            return Err(TextError::Invalid(format!(
+                "WordPiece vocabulary: id {} is far beyond its {} tokens; ids should run from 0 with few gaps",
+                size - 1,
+                vocab.len()
+            )));
+        }
         let mut tokens: Vec<Option<String>> = vec![None; size];
         for (token, &id) in &vocab {
             if let Some(other) = &tokens[id as usize] {
@@ -931,6 +938,15 @@ mod tests {
         assert_eq!(wp.tokenize("unaffable"), ["un", "##aff", "##able"]);
         assert_eq!(wp.tokenize("abc"), ["a", "##bc"]);
         assert_eq!(wp.tokenize("abx"), ["[UNK]"]);
+    }
+
+    #[test]
+    fn huge_ids_are_errors_not_allocations() {
+        // Found by fuzzing (model_files): an id of 4e9 in tokenizer.json made
+        // the id table ask for 96 GB.
+        let vocab = [("[UNK]".to_string(), 0), ("a".to_string(), 4_000_000_000)];
+        let e = WordPiece::new(vocab.into_iter().collect(), "[UNK]", "##", 100).unwrap_err();
+        assert!(e.to_string().contains("id 4000000000 is far beyond"), "{e}");
     }
 
     #[test]
