@@ -79,6 +79,12 @@ pub struct Encoded {
     pub offsets: Vec<Range<usize>>,
 }
 
+/// The largest id (plus one) a vocabulary of `n` tokens may use: twice
+/// `n` plus 65,536, room for any real file's gaps before special tokens.
+pub(crate) fn max_id_for(n: usize) -> usize {
+    2 * n + 65_536
+}
+
 /// A byte-level BPE tokenizer: the id ↔ bytes table, special tokens and the
 /// pre-tokenization pattern.
 #[derive(Debug, Clone)]
@@ -107,8 +113,25 @@ impl BytePairEncoding {
         pretokenizer: Pretokenizer,
     ) -> Result<Self, TextError> {
         let name = name.into();
+        let ranks: Vec<(Vec<u8>, Rank)> = ranks.into_iter().collect();
+        let special_tokens: Vec<(String, Rank)> = special_tokens.into_iter().collect();
+        // Ids index a table, so a stray huge id must not size it (a rank of
+        // 4e9 would ask for 64 GB): allow gaps, but not that many.
+        let n = ranks.len() + special_tokens.len();
+        let max_id = ranks
+            .iter()
+            .map(|r| r.1)
+            .chain(special_tokens.iter().map(|s| s.1))
+            .max()
+            .unwrap_or(0);
+        if max_id as usize >= max_id_for(n) {
+            return Err(TextError::Invalid(format!(
+                "{name}: id {max_id} is far beyond the {n} tokens; ids should run from 0 with few gaps (at most {})",
+                max_id_for(n) - 1
+            )));
+        }
         let mut encoder: FxHashMap<Vec<u8>, Rank> = FxHashMap::default();
-        let mut decoder: Vec<Option<Box<[u8]>>> = Vec::new();
+        let mut decoder: Vec<Option<Box<[u8]>>> = Vec::with_capacity(max_id as usize + 1);
         for (bytes, rank) in ranks {
             let slot = rank as usize;
             if slot >= decoder.len() {
@@ -577,6 +600,22 @@ struct Scratch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_ids_are_errors_not_allocations() {
+        // Found by fuzzing (model_files): a rank of 4e9 in a tiktoken file
+        // made the id table ask for 64 GB.
+        let bytes = || (0..=255u8).map(|b| (vec![b], b as Rank));
+        let ranks: Vec<_> = bytes().chain([(b"ab".to_vec(), 4_000_000_000)]).collect();
+        let e = BytePairEncoding::new("big", ranks, [], Pretokenizer::Cl100k).unwrap_err();
+        assert!(e.to_string().contains("id 4000000000 is far beyond"), "{e}");
+        let special = [("<|x|>".to_string(), u32::MAX)];
+        let e = BytePairEncoding::new("big", bytes(), special, Pretokenizer::Cl100k).unwrap_err();
+        assert!(e.to_string().contains("far beyond"), "{e}");
+        // Real gaps before special tokens stay fine.
+        let special = [("<|x|>".to_string(), 256 + 60_000)];
+        BytePairEncoding::new("gap", bytes(), special, Pretokenizer::Cl100k).unwrap();
+    }
 
     /// A toy vocabulary: all bytes, then merges "ab", "abc", "bc", " a".
     fn toy() -> BytePairEncoding {

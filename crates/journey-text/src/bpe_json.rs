@@ -70,8 +70,12 @@ pub fn to_tokenizer_json(model: &BpeModel) -> String {
 
 /// Reads a byte-level BPE `tokenizer.json` (ours, or HF's GPT-2 style files).
 pub fn from_tokenizer_json(path: &Path) -> Result<BytePairEncoding, TextError> {
-    let text = read_utf8(path)?;
-    let doc: Value = serde_json::from_str(&text).map_err(|source| TextError::Json {
+    from_tokenizer_json_str(&read_utf8(path)?, path)
+}
+
+/// [`from_tokenizer_json`] on the text of the file; `path` names it in errors.
+pub fn from_tokenizer_json_str(text: &str, path: &Path) -> Result<BytePairEncoding, TextError> {
+    let doc: Value = serde_json::from_str(text).map_err(|source| TextError::Json {
         what: path.display().to_string(),
         source,
     })?;

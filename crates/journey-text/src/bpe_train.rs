@@ -21,6 +21,11 @@
 //!    `(count, (left_bytes, right_bytes))`), which makes the result
 //!    independent of hash order and thread count.
 //!
+//! The merge loop also serves WordPiece training (`wordpiece_train.rs`),
+//! which follows HF `tokenizers`' `BpeTrainer` instead: ties go to the pair
+//! of smaller ids, and its queue's bookkeeping is kept to the letter
+//! (`MergeRule`).
+//!
 //! The id layout is that of the fixture (and of HF `tokenizers`'s
 //! `BpeTrainer` with the byte-level alphabet): special tokens first, then the
 //! 256 bytes in the order of the GPT-2 byte-to-unicode table (`!`..`~`,
@@ -164,31 +169,7 @@ impl BpeTrainer {
         texts: &[S],
         pre: &dyn PreTokenizer,
     ) -> Result<HashMap<String, u64>, TextError> {
-        let splitter = special_splitter(&self.config.special_tokens)?;
-        // The pieces between special tokens: independent units of work.
-        let pieces: Vec<&str> = texts
-            .par_iter()
-            .flat_map_iter(|t| split_on_specials(t.as_ref(), splitter.as_ref()))
-            .collect();
-        let counts = pieces
-            .par_iter()
-            .fold(FxMap::<&str, u64>::default, |mut counts, piece| {
-                pre.split(piece, &mut |tok| *counts.entry(tok).or_insert(0) += 1);
-                counts
-            })
-            .reduce(FxMap::default, |a, b| {
-                // Fold the smaller table into the larger one.
-                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                for (k, v) in small {
-                    *big.entry(k).or_insert(0) += v;
-                }
-                big
-            });
-        Ok(counts
-            .into_iter()
-            .filter(|(k, _)| !k.is_empty())
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect())
+        count_pieces(texts, &self.config.special_tokens, pre)
     }
 
     /// Step 3 alone: learn the merges from pre-token counts.
@@ -214,70 +195,19 @@ impl BpeTrainer {
         // `counts` (the result would not anyway; the timing and memory would).
         words.sort_unstable_by(|a, b| a.ids.cmp(&b.ids));
 
-        let mut pairs = PairCounts::new(&words);
-        let mut heap: BinaryHeap<Candidate> = pairs
-            .counts
-            .iter()
-            .map(|(&pair, &count)| table.candidate(pair, count))
-            .collect();
-
-        let min_count = self.config.min_frequency.max(1);
-        let mut merges = Vec::new();
-        let mut seen = vec![0u32; words.len()];
-        let mut delta: FxMap<Pair, i64> = FxMap::default();
-        let mut step = 0u32;
-        while table.len() < self.config.vocab_size {
-            let Some(best) = heap.pop() else { break };
-            if pairs.counts.get(&best.pair) != Some(&best.count) {
-                continue; // stale: the pair's count changed since this push
-            }
-            if best.count < min_count {
-                break;
-            }
-            let (a, b) = best.pair;
-            let new_id = table.merged(a, b);
-            merges.push((best.left.to_vec(), best.right.to_vec()));
-
-            step += 1;
-            delta.clear();
-            let holders = pairs.index.remove(&best.pair).unwrap_or_default();
-            for w in holders {
-                let w = w as usize;
-                // The index may list a word twice (a pair re-formed in it).
-                if seen[w] == step {
-                    continue;
-                }
-                seen[w] = step;
-                let word = &mut words[w];
-                let Some(merged) = merge_word(&word.ids, a, b, new_id) else {
-                    continue; // the pair left this word in an earlier merge
-                };
-                let c = word.count as i64;
-                for p in word.ids.windows(2) {
-                    *delta.entry((p[0], p[1])).or_insert(0) -= c;
-                }
-                for p in merged.windows(2) {
-                    *delta.entry((p[0], p[1])).or_insert(0) += c;
-                    // Only pairs touching the new token are new to the word.
-                    if p[0] == new_id || p[1] == new_id {
-                        pairs.index.entry((p[0], p[1])).or_default().push(w as u32);
-                    }
-                }
-                word.ids = merged;
-            }
-            for (&pair, &d) in &delta {
-                if d == 0 {
-                    continue;
-                }
-                let count = pairs.counts.entry(pair).or_insert(0);
-                *count = (*count as i64 + d) as u64;
-                if *count == 0 {
-                    pairs.counts.remove(&pair);
-                } else {
-                    heap.push(table.candidate(pair, *count));
-                }
-            }
-        }
+        let merges = learn_merges(
+            &mut words,
+            &mut table,
+            self.config.vocab_size,
+            self.config.min_frequency,
+            MergeRule::Cs336,
+        )
+        .into_iter()
+        .map(|(a, b)| {
+            let bytes = |id: u32| table.bytes[id as usize].to_vec();
+            (bytes(a), bytes(b))
+        })
+        .collect();
         Ok(BpeModel {
             vocab: table.bytes.iter().map(|b| b.to_vec()).collect(),
             merges,
@@ -341,12 +271,238 @@ fn split_on_specials<'a>(
     pieces.into_iter().filter(|p| !p.is_empty())
 }
 
-type Pair = (u32, u32);
+/// How often each pre-token occurs in `texts`, with the special tokens cut
+/// out first (step 1 and 2 of the module documentation). Counted in parallel
+/// over the pieces between special tokens and over the documents.
+pub(crate) fn count_pieces<S: AsRef<str> + Sync>(
+    texts: &[S],
+    specials: &[String],
+    pre: &dyn PreTokenizer,
+) -> Result<HashMap<String, u64>, TextError> {
+    let splitter = special_splitter(specials)?;
+    // The pieces between special tokens: independent units of work.
+    let pieces: Vec<&str> = texts
+        .par_iter()
+        .flat_map_iter(|t| split_on_specials(t.as_ref(), splitter.as_ref()))
+        .collect();
+    let counts = pieces
+        .par_iter()
+        .fold(FxMap::<&str, u64>::default, |mut counts, piece| {
+            pre.split(piece, &mut |tok| *counts.entry(tok).or_insert(0) += 1);
+            counts
+        })
+        .reduce(FxMap::default, |a, b| {
+            // Fold the smaller table into the larger one.
+            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (k, v) in small {
+                *big.entry(k).or_insert(0) += v;
+            }
+            big
+        });
+    Ok(counts
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect())
+}
+
+pub(crate) type Pair = (u32, u32);
 
 /// A distinct pre-token: its current token ids and how often it occurs.
-struct Word {
-    ids: Vec<u32>,
-    count: u64,
+pub(crate) struct Word {
+    pub(crate) ids: Vec<u32>,
+    pub(crate) count: u64,
+}
+
+/// Which reference the merge loop follows. Both merge the most frequent
+/// pair; they differ on ties and in one corner case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MergeRule {
+    /// Stanford CS336's `train_bpe`: ties go to the lexicographically greater
+    /// pair of byte strings, and a merge rewrites every word holding the pair
+    /// (as recounting all pairs at every step would).
+    Cs336,
+    /// HF `tokenizers`' `BpeTrainer` (and so its `WordPieceTrainer`): ties go
+    /// to the pair with the smaller ids `(left, right)`. Its queue entries
+    /// carry the words where the pair was formed, and a merge rewrites only
+    /// the words of the entry popped; it keeps the count of a pair that was
+    /// merged. That differs from recounting only when a merge spells a token
+    /// the vocabulary already has (`ab`+`c` after `a`+`bc`), and is followed
+    /// here to the letter so that such runs also come out as HF's.
+    HfTokenizers,
+}
+
+/// Merges pairs of `words` until `table` holds `vocab_size` tokens, no pair
+/// is left, or the best pair occurs fewer than `min_frequency` times (0 and 1
+/// both mean: at least once). Returns the merged pairs of ids, in order;
+/// `table` receives the new tokens.
+pub(crate) fn learn_merges(
+    words: &mut [Word],
+    table: &mut TokenTable,
+    vocab_size: usize,
+    min_frequency: u64,
+    rule: MergeRule,
+) -> Vec<Pair> {
+    let min_count = min_frequency.max(1);
+    match rule {
+        MergeRule::Cs336 => merges_cs336(words, table, vocab_size, min_count),
+        MergeRule::HfTokenizers => merges_hf(words, table, vocab_size, min_count),
+    }
+}
+
+/// The incremental loop of the module documentation, with CS336's ties.
+fn merges_cs336(
+    words: &mut [Word],
+    table: &mut TokenTable,
+    vocab_size: usize,
+    min_count: u64,
+) -> Vec<Pair> {
+    let mut pairs = PairCounts::new(words);
+    let mut heap: BinaryHeap<Candidate> = pairs
+        .counts
+        .iter()
+        .map(|(&pair, &count)| table.candidate(pair, count))
+        .collect();
+
+    let mut merges = Vec::new();
+    let mut seen = vec![0u32; words.len()];
+    let mut delta: FxMap<Pair, i64> = FxMap::default();
+    let mut step = 0u32;
+    while table.len() < vocab_size {
+        let Some(best) = heap.pop() else { break };
+        if pairs.counts.get(&best.pair) != Some(&best.count) {
+            continue; // stale: the pair's count changed since this push
+        }
+        if best.count < min_count {
+            break;
+        }
+        let (a, b) = best.pair;
+        let new_id = table.merged(a, b);
+        merges.push(best.pair);
+
+        step += 1;
+        delta.clear();
+        let holders = pairs.index.remove(&best.pair).unwrap_or_default();
+        for w in holders {
+            let w = w as usize;
+            // The index may list a word twice (a pair re-formed in it).
+            if seen[w] == step {
+                continue;
+            }
+            seen[w] = step;
+            let word = &mut words[w];
+            let Some(merged) = merge_word(&word.ids, a, b, new_id) else {
+                continue; // the pair left this word in an earlier merge
+            };
+            let c = word.count as i64;
+            for p in word.ids.windows(2) {
+                *delta.entry((p[0], p[1])).or_insert(0) -= c;
+            }
+            for p in merged.windows(2) {
+                *delta.entry((p[0], p[1])).or_insert(0) += c;
+                // Only pairs touching the new token are new to the word.
+                if p[0] == new_id || p[1] == new_id {
+                    pairs.index.entry((p[0], p[1])).or_default().push(w as u32);
+                }
+            }
+            word.ids = merged;
+        }
+        for (&pair, &d) in &delta {
+            if d == 0 {
+                continue;
+            }
+            let count = pairs.counts.entry(pair).or_insert(0);
+            *count = (*count as i64 + d) as u64;
+            if *count == 0 {
+                pairs.counts.remove(&pair);
+            } else {
+                heap.push(table.candidate(pair, *count));
+            }
+        }
+    }
+    merges
+}
+
+/// HF's loop (see [`MergeRule::HfTokenizers`]): a queue entry is a pair, its
+/// count when pushed and the words it was formed in. A popped entry whose
+/// count is stale goes back with the current count (counts only fall, so
+/// the true best is popped before it is used); a new entry is pushed for
+/// each pair a merge formed, listing the words where it was formed.
+fn merges_hf(
+    words: &mut [Word],
+    table: &mut TokenTable,
+    vocab_size: usize,
+    min_count: u64,
+) -> Vec<Pair> {
+    let mut counts: FxMap<Pair, i64> = FxMap::default();
+    let mut formed: FxMap<Pair, Vec<u32>> = FxMap::default();
+    for (w, word) in words.iter().enumerate() {
+        for p in word.ids.windows(2) {
+            let pair = (p[0], p[1]);
+            *counts.entry(pair).or_insert(0) += word.count as i64;
+            note_word(&mut formed, pair, w as u32);
+        }
+    }
+    let mut heap = BinaryHeap::new();
+    push_formed(&mut heap, &mut formed, &counts);
+
+    let mut merges = Vec::new();
+    let mut changes: Vec<(Pair, i64)> = Vec::new();
+    while table.len() < vocab_size {
+        let Some(mut top) = heap.pop() else { break };
+        let current = counts.get(&top.pair).copied().unwrap_or(0).max(0) as u64;
+        if top.count != current {
+            top.count = current;
+            heap.push(top);
+            continue;
+        }
+        if top.count < min_count {
+            break;
+        }
+        let (a, b) = top.pair;
+        let new_id = table.merged(a, b);
+        merges.push(top.pair);
+        for &w in &top.words {
+            let word = &mut words[w as usize];
+            changes.clear();
+            merge_word_hf(&mut word.ids, a, b, new_id, &mut changes);
+            for &(pair, change) in &changes {
+                *counts.entry(pair).or_insert(0) += change * word.count as i64;
+                if change > 0 {
+                    note_word(&mut formed, pair, w);
+                }
+            }
+        }
+        push_formed(&mut heap, &mut formed, &counts);
+    }
+    merges
+}
+
+/// Records that `pair` was formed in word `w` (words come one at a time, so
+/// a repeat is always the last entry).
+fn note_word(formed: &mut FxMap<Pair, Vec<u32>>, pair: Pair, w: u32) {
+    let words = formed.entry(pair).or_default();
+    if words.last() != Some(&w) {
+        words.push(w);
+    }
+}
+
+/// Queues an entry for each pair in `formed` whose count is positive.
+fn push_formed(
+    heap: &mut BinaryHeap<HfEntry>,
+    formed: &mut FxMap<Pair, Vec<u32>>,
+    counts: &FxMap<Pair, i64>,
+) {
+    for (pair, words) in formed.drain() {
+        let count = counts.get(&pair).copied().unwrap_or(0);
+        if count > 0 {
+            heap.push(HfEntry {
+                count: count as u64,
+                pair,
+                words,
+            });
+        }
+    }
 }
 
 /// `ids` with every non-overlapping occurrence of `(a, b)`, left to right,
@@ -366,6 +522,37 @@ fn merge_word(ids: &[u32], a: u32, b: u32, new_id: u32) -> Option<Vec<u32>> {
         }
     }
     Some(out)
+}
+
+/// [`merge_word`] in place, reporting the pair count changes the way HF's
+/// trainer does: for each occurrence, `-1` for the pairs it breaks with its
+/// left neighbour (as merged so far) and its right neighbour (as it was),
+/// `+1` for the pairs the new token forms with them. The merged pair itself
+/// is not reported.
+fn merge_word_hf(ids: &mut Vec<u32>, a: u32, b: u32, new_id: u32, changes: &mut Vec<(Pair, i64)>) {
+    if !ids.windows(2).any(|p| p[0] == a && p[1] == b) {
+        return;
+    }
+    let mut out = Vec::with_capacity(ids.len() - 1);
+    let mut i = 0;
+    while i < ids.len() {
+        if i + 1 < ids.len() && ids[i] == a && ids[i + 1] == b {
+            if let Some(&prev) = out.last() {
+                changes.push(((prev, a), -1));
+                changes.push(((prev, new_id), 1));
+            }
+            if let Some(&next) = ids.get(i + 2) {
+                changes.push(((b, next), -1));
+                changes.push(((new_id, next), 1));
+            }
+            out.push(new_id);
+            i += 2;
+        } else {
+            out.push(ids[i]);
+            i += 1;
+        }
+    }
+    *ids = out;
 }
 
 /// Count of every adjacent pair (weighted by word count), and which words
@@ -394,18 +581,23 @@ impl PairCounts {
 }
 
 /// The vocabulary being built: id → bytes, and bytes → id for reuse.
-struct TokenTable {
-    bytes: Vec<Rc<[u8]>>,
+pub(crate) struct TokenTable {
+    pub(crate) bytes: Vec<Rc<[u8]>>,
     ids: HashMap<Rc<[u8]>, u32>,
     n_special: usize,
+    /// Removed from the front of a merge's right token, if it starts with it
+    /// (WordPiece's `##`: `th` + `##e` = `the`); empty for byte-level BPE.
+    prefix: Vec<u8>,
 }
 
 impl TokenTable {
+    /// Byte-level BPE: the special tokens, then the 256 bytes.
     fn new(specials: &[String]) -> Self {
         let mut table = TokenTable {
             bytes: Vec::with_capacity(specials.len() + 256),
             ids: HashMap::new(),
             n_special: specials.len(),
+            prefix: Vec::new(),
         };
         for s in specials {
             // Special tokens are not byte sequences of the text (it never
@@ -418,7 +610,23 @@ impl TokenTable {
         table
     }
 
-    fn len(&self) -> usize {
+    /// HF's layout: the special tokens first, each once, and, unlike
+    /// [`Self::new`], found by their text like any token (a merge that spells
+    /// a special token gets its id, as in HF). `prefix` as in the field.
+    pub(crate) fn with_specials(specials: &[String], prefix: &str) -> Self {
+        let mut table = TokenTable {
+            bytes: Vec::new(),
+            ids: HashMap::new(),
+            n_special: 0,
+            prefix: prefix.as_bytes().to_vec(),
+        };
+        for s in specials {
+            table.intern(s.as_bytes());
+        }
+        table
+    }
+
+    pub(crate) fn len(&self) -> usize {
         self.bytes.len()
     }
 
@@ -427,6 +635,18 @@ impl TokenTable {
         self.bytes.push(bytes.clone());
         self.ids.insert(bytes, id);
         id
+    }
+
+    /// The id of `bytes`, added at the end if new.
+    pub(crate) fn intern(&mut self, bytes: &[u8]) -> u32 {
+        match self.ids.get(bytes) {
+            Some(&id) => id,
+            None => self.push(Rc::from(bytes)),
+        }
+    }
+
+    pub(crate) fn get(&self, bytes: &[u8]) -> Option<u32> {
+        self.ids.get(bytes).copied()
     }
 
     /// The id of byte `b`, for each byte.
@@ -440,15 +660,15 @@ impl TokenTable {
         out
     }
 
-    /// The id of the concatenation of tokens `a` and `b`. Two merge paths can
-    /// spell the same bytes (`ab`+`c`, `a`+`bc`); the second reuses the id,
-    /// as HF `tokenizers` does, so the vocabulary has no duplicate entries.
+    /// The id of the concatenation of tokens `a` and `b` (less the prefix of
+    /// `b`). Two merge paths can spell the same bytes (`ab`+`c`, `a`+`bc`);
+    /// the second reuses the id, as HF `tokenizers` does, so the vocabulary
+    /// has no duplicate entries.
     fn merged(&mut self, a: u32, b: u32) -> u32 {
-        let joined: Vec<u8> = [&self.bytes[a as usize][..], &self.bytes[b as usize][..]].concat();
-        match self.ids.get(&joined[..]) {
-            Some(&id) => id,
-            None => self.push(Rc::from(joined)),
-        }
+        let right = &self.bytes[b as usize][..];
+        let right = right.strip_prefix(&self.prefix[..]).unwrap_or(right);
+        let joined: Vec<u8> = [&self.bytes[a as usize][..], right].concat();
+        self.intern(&joined)
     }
 
     fn candidate(&self, pair: Pair, count: u64) -> Candidate {
@@ -461,7 +681,8 @@ impl TokenTable {
     }
 }
 
-/// A heap entry: a pair with its count at the time it was pushed.
+/// A heap entry of the CS336 loop: a pair with its count at the time it was
+/// pushed.
 struct Candidate {
     count: u64,
     left: Rc<[u8]>,
@@ -494,6 +715,37 @@ impl PartialEq for Candidate {
 }
 
 impl Eq for Candidate {}
+
+/// A heap entry of HF's loop: a pair, its count when pushed, and the words
+/// the merge will rewrite.
+struct HfEntry {
+    count: u64,
+    pair: Pair,
+    words: Vec<u32>,
+}
+
+impl Ord for HfEntry {
+    /// Higher count first; on a tie the smaller pair of ids (HF's rule).
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.count
+            .cmp(&other.count)
+            .then_with(|| other.pair.cmp(&self.pair))
+    }
+}
+
+impl PartialOrd for HfEntry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for HfEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for HfEntry {}
 
 /// The 256 bytes in GPT-2's byte-to-unicode order: the printable bytes that
 /// stand for themselves (`!`..`~`, `¡`..`¬`, `®`..`ÿ`), then the other 68 in

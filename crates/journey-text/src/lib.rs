@@ -38,6 +38,7 @@ pub mod unigram;
 pub mod wordnet;
 pub mod wordpiece;
 pub mod wordpiece_json;
+pub mod wordpiece_train;
 
 pub use error::TextError;
 

@@ -51,6 +51,13 @@ impl WordPiece {
         max_input_chars_per_word: usize,
     ) -> Result<Self, TextError> {
         let size = vocab.values().map(|&i| i as usize + 1).max().unwrap_or(0);
+        if size > crate::bpe::max_id_for(vocab.len()) {
+            return Err(TextError::Invalid(format!(
+                "WordPiece vocabulary: id {} is far beyond its {} tokens; ids should run from 0 with few gaps",
+                size - 1,
+                vocab.len()
+            )));
+        }
         let mut tokens: Vec<Option<String>> = vec![None; size];
         for (token, &id) in &vocab {
             if let Some(other) = &tokens[id as usize] {
@@ -94,6 +101,36 @@ impl WordPiece {
         Self::new(vocab, unk_token, "##", 100).map_err(|e| match e {
             TextError::Invalid(m) => TextError::Invalid(format!("{}: {m}", path.display())),
             e => e,
+        })
+    }
+
+    /// BERT's `vocab.txt`: one token a line, in id order, ending in a line
+    /// break. An error when an id has no token or a token would not read
+    /// back (empty, a line break, or trailing whitespace, which readers trim).
+    pub fn to_vocab_txt(&self) -> Result<String, TextError> {
+        let mut out = String::new();
+        for (id, token) in self.tokens.iter().enumerate() {
+            let token = token.as_deref().ok_or_else(|| {
+                TextError::Invalid(format!(
+                    "vocab.txt cannot hold this vocabulary: id {id} has no token (the line number is the id)"
+                ))
+            })?;
+            if token.is_empty() || token.contains('\n') || token.trim_end() != token {
+                return Err(TextError::Invalid(format!(
+                    "vocab.txt cannot hold the token {token:?} (id {id}): one token a line, without line breaks or trailing whitespace"
+                )));
+            }
+            out.push_str(token);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Writes [`Self::to_vocab_txt`] to `path`.
+    pub fn save_vocab_txt(&self, path: &Path) -> Result<(), TextError> {
+        std::fs::write(path, self.to_vocab_txt()?).map_err(|source| TextError::Io {
+            path: path.to_path_buf(),
+            source,
         })
     }
 
@@ -901,6 +938,15 @@ mod tests {
         assert_eq!(wp.tokenize("unaffable"), ["un", "##aff", "##able"]);
         assert_eq!(wp.tokenize("abc"), ["a", "##bc"]);
         assert_eq!(wp.tokenize("abx"), ["[UNK]"]);
+    }
+
+    #[test]
+    fn huge_ids_are_errors_not_allocations() {
+        // Found by fuzzing (model_files): an id of 4e9 in tokenizer.json made
+        // the id table ask for 96 GB.
+        let vocab = [("[UNK]".to_string(), 0), ("a".to_string(), 4_000_000_000)];
+        let e = WordPiece::new(vocab.into_iter().collect(), "[UNK]", "##", 100).unwrap_err();
+        assert!(e.to_string().contains("id 4000000000 is far beyond"), "{e}");
     }
 
     #[test]

@@ -985,3 +985,79 @@ fn features_bad_input_gets_clear_errors() {
     assert_clean_failure(&out, "n_features");
     assert!(!out_dir.join("matrix.mtx").exists());
 }
+
+#[test]
+fn tokenizer_train_wordpiece() {
+    let Some(corpus) = testdata::file("eval/parallel/multi30k/test.de") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let train = |out: &std::path::Path, extra: &[&str]| {
+        journey()
+            .args(["tokenizer", "train", "--algorithm", "wordpiece"])
+            .args(["--vocab-size", "600"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .arg(&corpus)
+            .output()
+            .unwrap()
+    };
+
+    // tokenizer.json: encodes with the trained pieces and decodes back to the
+    // normalised (lower-cased) text.
+    let tok = dir.path().join("tokenizer.json");
+    let out = train(&tok, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("600 tokens"));
+    let text = "Ein Mann mit einem orangefarbenen Hut.";
+    let out = journey()
+        .args(["tokenizer", "inspect", "--json", "--tokenizer"])
+        .arg(&tok)
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tokens: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pieces: Vec<&str> = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["token"].as_str().unwrap())
+        .collect();
+    assert!(
+        pieces.contains(&"mann") && pieces.contains(&"."),
+        "{pieces:?}"
+    );
+    assert!(pieces.iter().any(|p| p.starts_with("##")), "{pieces:?}");
+    assert!(!pieces.contains(&"[UNK]"), "{pieces:?}");
+    let ids: Vec<String> = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].to_string())
+        .collect();
+    let out = journey()
+        .args(["tokenizer", "decode", "--tokenizer"])
+        .arg(&tok)
+        .write_stdin(ids.join(" "))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{}\n", text.to_lowercase())
+    );
+
+    // vocab.txt: one token a line, the special tokens first.
+    let txt = dir.path().join("vocab.txt");
+    let out = train(&txt, &["--special", "[UNK]", "--special", "[CLS]"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let vocab = std::fs::read_to_string(&txt).unwrap();
+    let lines: Vec<&str> = vocab.lines().collect();
+    assert_eq!(lines.len(), 600);
+    assert_eq!(lines[..2], ["[UNK]", "[CLS]"]);
+
+    // The unknown token must be among the special tokens.
+    let out = train(&txt, &["--special", "[CLS]"]);
+    assert_clean_failure(&out, "--special '[UNK]'");
+}

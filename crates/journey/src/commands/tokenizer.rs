@@ -19,6 +19,7 @@ use journey_text::bpe_train::{pretokenizer_fn, BpeTrainer, BpeTrainerConfig};
 use journey_text::pretokenize::Pretokenizer;
 use journey_text::sentencepiece::SentencePieceProcessor;
 use journey_text::wordpiece::WordPieceTokenizer;
+use journey_text::wordpiece_train::{WordPieceTrainer, WordPieceTrainerConfig};
 use serde_json::json;
 
 use crate::input::read_input;
@@ -75,6 +76,10 @@ pub enum TokenizerCommand {
 pub enum TrainAlgorithm {
     /// Byte-level BPE (GPT-2 pre-tokenization).
     Bpe,
+    /// WordPiece as HF's BertWordPieceTokenizer trains it (uncased BERT
+    /// normaliser; special tokens default to [PAD] [UNK] [CLS] [SEP] [MASK];
+    /// --out FILE.txt writes vocab.txt).
+    Wordpiece,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -349,6 +354,66 @@ pub fn run(g: &Global, cmd: TokenizerCommand) -> Result<()> {
                 )?;
             }
         }
+        TokenizerCommand::Train {
+            algorithm: TrainAlgorithm::Wordpiece,
+            vocab_size,
+            special,
+            corpus,
+            out,
+        } => train_wordpiece(g, vocab_size, special, &corpus, &out)?,
+    }
+    Ok(())
+}
+
+/// `train --algorithm wordpiece`: each corpus line is one text; `--out`
+/// ending in `.txt` gets BERT's vocab.txt, anything else HF tokenizer.json.
+fn train_wordpiece(
+    g: &Global,
+    vocab_size: usize,
+    special: Vec<String>,
+    corpus: &[PathBuf],
+    out: &Path,
+) -> Result<()> {
+    let mut config = WordPieceTrainerConfig {
+        vocab_size,
+        ..Default::default()
+    };
+    if !special.is_empty() {
+        if !special.contains(&config.unk_token) {
+            bail!(
+                "--special: the list must hold the unknown token {:?} (WordPiece encodes unseen words as it); add --special '{}'",
+                config.unk_token,
+                config.unk_token
+            );
+        }
+        config.special_tokens = special;
+    }
+    let mut lines = Vec::new();
+    for path in corpus {
+        let text = read_input(Some(path))?;
+        lines.extend(text.lines().map(str::to_string));
+    }
+    let pb = g.spinner(format!("training WordPiece to {vocab_size} tokens"));
+    let trainer = WordPieceTrainer::new(config);
+    let tok = trainer.train(&lines)?;
+    pb.finish_and_clear();
+    let vocab_txt = out.extension().is_some_and(|e| e == "txt");
+    let bytes = if vocab_txt {
+        tok.model.to_vocab_txt()?
+    } else {
+        tok.to_tokenizer_json()
+    };
+    crate::report::write_atomic(out, bytes.as_bytes())?;
+    let n = tok.model.vocab_size();
+    if g.json {
+        outln!("{}", json!({ "vocab_size": n, "out": out }))?;
+    } else {
+        let what = if vocab_txt {
+            "vocab.txt"
+        } else {
+            "tokenizer.json"
+        };
+        outln!("{n} tokens written to {} ({what})", out.display())?;
     }
     Ok(())
 }
