@@ -253,9 +253,8 @@ impl Crf {
                 let gold = s.labels[t];
                 for &a in f {
                     let (lo, hi) = self.range(a);
-                    for k in lo..hi {
-                        let y = self.pair_labels[k];
-                        grad[k] += node[y as usize] - if y == gold { 1.0 } else { 0.0 };
+                    for (g, &y) in grad[lo..hi].iter_mut().zip(&self.pair_labels[lo..hi]) {
+                        *g += node[y as usize] - if y == gold { 1.0 } else { 0.0 };
                     }
                 }
                 if t > 0 {

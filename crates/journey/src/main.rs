@@ -40,6 +40,10 @@ enum Command {
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Named entities: train a CRF or averaged perceptron on CoNLL files,
+    /// predict, evaluate like conlleval, tag raw text with models or rules.
+    #[command(subcommand)]
+    Ner(commands::ner::NerCommand),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
+        Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,3 +1,4 @@
 pub mod data;
+pub mod ner;
 pub mod text;
 pub mod tokenizer;
