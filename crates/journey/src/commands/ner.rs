@@ -202,6 +202,12 @@ pub fn run(global: &Global, cmd: NerCommand) -> Result<()> {
             file,
         } => {
             let tagger = model.as_deref().map(NerTagger::load).transpose()?;
+            if tagger
+                .as_ref()
+                .is_some_and(|t| t.config.features.use_columns)
+            {
+                bail!("--model was trained with --columns (POS/chunk tags), which raw text lacks: train one without --columns");
+            }
             let mut rt = if rules || (tagger.is_none() && gazetteer.is_none() && patterns.is_none())
             {
                 RuleTagger::with_default_regexes()
