@@ -29,8 +29,19 @@ pub mod vader;
 pub mod xoshiro;
 #[rustfmt::skip]
 mod python_word_table;
+pub mod averaged_perceptron;
+pub mod conlleval;
+pub mod crf;
+pub mod crf_optim;
+pub mod gazetteer;
+pub mod ner_corpus;
+pub mod ner_features;
+pub mod ner_rules;
+pub mod ner_tagger;
+pub mod tag_scheme;
 pub mod tfidf;
 pub mod token_pattern;
+pub mod viterbi;
 
 pub use error::MlError;
 pub use sparse::{CsrMatrix, Norm};

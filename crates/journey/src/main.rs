@@ -50,6 +50,10 @@ enum Command {
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Named entities: train a CRF or averaged perceptron on CoNLL files,
+    /// predict, evaluate like conlleval, tag raw text with models or rules.
+    #[command(subcommand)]
+    Ner(commands::ner::NerCommand),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Command::Topics(cmd) => commands::topics::run(&cli.global, cmd),
         Command::Features(cmd) => commands::features::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
+        Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

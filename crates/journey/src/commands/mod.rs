@@ -1,5 +1,6 @@
 pub mod data;
 pub mod features;
+pub mod ner;
 pub mod sentiment;
 pub mod text;
 pub mod tokenizer;
