@@ -36,6 +36,7 @@ pub mod treebank;
 pub mod unicode_script;
 pub mod unicode_words;
 pub mod unigram;
+pub mod unigram_json;
 pub mod unigram_train;
 pub mod wordnet;
 pub mod wordpiece;
