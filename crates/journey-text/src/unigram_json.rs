@@ -25,7 +25,10 @@
 //! Anything else is an error naming the component. Writing emits
 //! `Precompiled` + `Strip` + `Replace(" {2,}", " ")` (sentencepiece's
 //! whitespace rules), `Metaspace`, and a `Unigram` model with the pieces and
-//! scores; special pieces become added tokens.
+//! scores. User-defined pieces become added tokens; the unknown, control and
+//! byte pieces, which sentencepiece never matches in text, are written with
+//! score −1e9 and are not added tokens, so that text such as `<unk>` encodes
+//! as sentencepiece encodes it.
 //!
 //! Cost: reading is linear in the file; encoding is O(n · L) per text as in
 //! [`crate::unigram`], plus the normalizers' linear passes.
@@ -43,6 +46,10 @@ use crate::unigram::PieceTrie;
 
 /// HF's `K_UNK_PENALTY`.
 const UNK_PENALTY: f64 = 10.0;
+/// Score written for pieces that must never segment text. It also lowers
+/// HF's unknown score (min − 10), which changes nothing: every segmentation
+/// of a text holds the same unknown characters.
+const NEVER_SCORE: f64 = -1e9;
 
 // ---------------------------------------------------------------------------
 // Writing
@@ -90,16 +97,15 @@ pub fn to_tokenizer_json(model: &ModelProto) -> Result<String, TextError> {
     } else {
         metaspace.clone()
     };
+    // User-defined pieces are matched in the raw text by both tools; the
+    // unknown, control and byte pieces never are by sentencepiece, so they
+    // are not added tokens here (HF would cut `<unk>` out of the text) and
+    // get a score no segmentation of text picks.
     let added: Vec<Value> = model
         .pieces
         .iter()
         .enumerate()
-        .filter(|(_, p)| {
-            matches!(
-                p.kind,
-                PieceType::Unknown | PieceType::Control | PieceType::UserDefined
-            )
-        })
+        .filter(|(_, p)| p.kind == PieceType::UserDefined)
         .map(|(id, p)| {
             json!({
                 "id": id,
@@ -108,14 +114,22 @@ pub fn to_tokenizer_json(model: &ModelProto) -> Result<String, TextError> {
                 "lstrip": false,
                 "rstrip": false,
                 "normalized": false,
-                "special": p.kind != PieceType::UserDefined,
+                "special": false,
             })
         })
         .collect();
     let vocab: Vec<Value> = model
         .pieces
         .iter()
-        .map(|p| json!([p.piece, f64::from(p.score)]))
+        .map(|p| {
+            let score = match p.kind {
+                PieceType::Unknown | PieceType::Control | PieceType::Byte | PieceType::Unused => {
+                    NEVER_SCORE
+                }
+                _ => f64::from(p.score),
+            };
+            json!([p.piece, score])
+        })
         .collect();
     let unk = u32::try_from(model.trainer_spec.unk_id).ok();
     let doc = json!({

@@ -731,6 +731,47 @@ impl UnigramTrainer {
     }
 }
 
+/// The log-likelihood Σ log P(x) of `texts` under a Unigram model: for each
+/// normalised text, log of the sum over all its segmentations into NORMAL
+/// pieces of the product of piece probabilities (forward algorithm;
+/// characters no piece covers score min − 10, as in encoding). Natural log.
+pub fn log_likelihood<S: AsRef<str> + Sync>(
+    model: &ModelProto,
+    texts: &[S],
+) -> Result<f64, TextError> {
+    let normalizer = Normalizer::new(
+        &model.normalizer_spec,
+        model.trainer_spec.treat_whitespace_as_suffix,
+        PrefixMatcher::default(),
+        Path::new("<log-likelihood>"),
+    )?;
+    let lm = Lm::new(
+        model
+            .pieces
+            .iter()
+            .filter(|p| p.kind == PieceType::Normal)
+            .map(|p| (p.piece.clone(), f64::from(p.score)))
+            .collect(),
+    );
+    let total = texts
+        .par_iter()
+        .map_init(
+            || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+            |(nodes, alpha, beta, sink), t| {
+                let (norm, _) = normalizer.normalize(t.as_ref());
+                if norm.is_empty() {
+                    return 0.0;
+                }
+                lm.lattice(&norm, nodes);
+                sink.clear();
+                sink.resize(lm.pieces.len(), 0.0);
+                Lm::marginals(nodes, norm.len(), 1.0, alpha, beta, sink)
+            },
+        )
+        .collect::<Vec<f64>>();
+    Ok(total.iter().sum())
+}
+
 /// Replaces each special piece in `s` with the boundary character.
 fn replace_specials(s: &[u8], matcher: &PrefixMatcher) -> String {
     let mut out = Vec::with_capacity(s.len());
