@@ -25,10 +25,13 @@
 //! Anything else is an error naming the component. Writing emits
 //! `Precompiled` + `Strip` + `Replace(" {2,}", " ")` (sentencepiece's
 //! whitespace rules), `Metaspace`, and a `Unigram` model with the pieces and
-//! scores. User-defined pieces become added tokens; the unknown, control and
-//! byte pieces, which sentencepiece never matches in text, are written with
-//! score −1e9 and are not added tokens, so that text such as `<unk>` encodes
-//! as sentencepiece encodes it.
+//! scores as sentencepiece's Viterbi uses them: the unknown, control and byte
+//! pieces, which sentencepiece never matches in text, get score −1e9, and
+//! user-defined pieces the bonus score that makes them always win; none is an
+//! HF added token (HF would cut `<unk>` out of the text and strip the spaces
+//! around a user-defined piece). What remains different: where the text
+//! spells a special piece (`<unk>`) with characters outside the vocabulary,
+//! HF's Viterbi may take the vocabulary entry, sentencepiece never does.
 //!
 //! Cost: reading is linear in the file; encoding is O(n · L) per text as in
 //! [`crate::unigram`], plus the normalizers' linear passes.
@@ -97,27 +100,18 @@ pub fn to_tokenizer_json(model: &ModelProto) -> Result<String, TextError> {
     } else {
         metaspace.clone()
     };
-    // User-defined pieces are matched in the raw text by both tools; the
-    // unknown, control and byte pieces never are by sentencepiece, so they
-    // are not added tokens here (HF would cut `<unk>` out of the text) and
-    // get a score no segmentation of text picks.
-    let added: Vec<Value> = model
+    // sentencepiece never matches the unknown, control and byte pieces in
+    // text, so they get a score no segmentation picks, and they are not
+    // added tokens (HF would cut `<unk>` out of the text). A user-defined
+    // piece gets the score sentencepiece's Viterbi gives it (n · max − 0.1,
+    // which beats any split), and is not an added token either: HF would
+    // strip the spaces around it, sentencepiece keeps them as `▁`.
+    let max_score = model
         .pieces
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == PieceType::UserDefined)
-        .map(|(id, p)| {
-            json!({
-                "id": id,
-                "content": p.piece,
-                "single_word": false,
-                "lstrip": false,
-                "rstrip": false,
-                "normalized": false,
-                "special": false,
-            })
-        })
-        .collect();
+        .filter(|p| p.kind == PieceType::Normal)
+        .map(|p| p.score)
+        .fold(f32::MIN_POSITIVE, f32::max);
     let vocab: Vec<Value> = model
         .pieces
         .iter()
@@ -126,11 +120,13 @@ pub fn to_tokenizer_json(model: &ModelProto) -> Result<String, TextError> {
                 PieceType::Unknown | PieceType::Control | PieceType::Byte | PieceType::Unused => {
                     NEVER_SCORE
                 }
-                _ => f64::from(p.score),
+                PieceType::UserDefined => f64::from(p.piece.len() as f32 * max_score - 0.1),
+                PieceType::Normal => f64::from(p.score),
             };
             json!([p.piece, score])
         })
         .collect();
+    let added: Vec<Value> = Vec::new();
     let unk = u32::try_from(model.trainer_spec.unk_id).ok();
     let doc = json!({
         "version": "1.0",

@@ -223,6 +223,10 @@ impl UnigramTrainer {
         let c = &self.config;
         self.check_config()?;
         let meta = self.meta_pieces()?;
+        // Cheap early exit before the normaliser is built.
+        if sentences.iter().all(|s| s.as_ref().trim().is_empty()) {
+            return Err(TextError::UnigramEmptyCorpus);
+        }
         let mut stats = UnigramTrainStats::default();
 
         // 1. Normalised sentences, special pieces cut out.
@@ -1173,6 +1177,8 @@ mod tests {
             .collect();
         let t = UnigramTrainer::new(UnigramTrainerConfig {
             vocab_size: 25,
+            // No charsmap to build: keeps the unit test fast in debug.
+            normalization: NormalizationRule::Identity,
             ..Default::default()
         });
         let m = t.train(&lines).unwrap();
