@@ -22,7 +22,10 @@
 //! * decoders `Metaspace`, `Replace`, `ByteFallback`, `Fuse`, `Strip` and
 //!   `Sequence`.
 //!
-//! Anything else is an error naming the component. Writing emits
+//! Added tokens are cut out of the raw text, leftmost and longest first
+//! (tokens marked `normalized` too, where HF would match those after
+//! normalisation); `lstrip`, `rstrip` and `single_word` are refused. Anything
+//! else is an error naming the component. Writing emits
 //! `Precompiled` + `Strip` + `Replace(" {2,}", " ")` (sentencepiece's
 //! whitespace rules), `Metaspace`, and a `Unigram` model with the pieces and
 //! scores as sentencepiece's Viterbi uses them: the unknown, control and byte
