@@ -58,6 +58,16 @@ pub enum TextError {
         offset: Option<usize>,
         message: String,
     },
+    #[error("Unigram training: the corpus holds no text to learn from (every line is empty, too long or holds the reserved character U+2585); give it at least one non-empty line")]
+    UnigramEmptyCorpus,
+    #[error("Unigram training: vocab_size {vocab_size} is below the {alphabet} characters of the alphabet plus {specials} special piece(s); raise vocab_size to more than {} or lower character_coverage", alphabet + specials)]
+    UnigramVocabTooSmall {
+        vocab_size: usize,
+        alphabet: usize,
+        specials: usize,
+    },
+    #[error("Unigram training: the corpus yields only {maximum} pieces, fewer than vocab_size {vocab_size}; set vocab_size to at most {maximum} (or give more text)")]
+    UnigramVocabTooLarge { vocab_size: usize, maximum: usize },
 }
 
 /// Reads a whole file as UTF-8, naming the file and the first bad byte.

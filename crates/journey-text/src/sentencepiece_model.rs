@@ -25,6 +25,15 @@
 //!                6 normalization_rule_tsv
 //! ```
 //!
+//! Writing ([`ModelProto::to_bytes`], [`ModelProto::save`]) emits the same
+//! fields in field-number order (as protobuf serialisers do), plus the
+//! training parameters kept in [`TrainerSpec`] (10 character_coverage,
+//! 14 seed_sentencepiece_size, 15 shrinking_factor, 16 num_threads,
+//! 17 num_sub_iterations, 18 max_sentence_length, 21 split_by_unicode_script,
+//! 23 split_by_number, 30 control_symbols, 31 user_defined_symbols,
+//! 33 hard_vocab_limit, 36 required_chars), so the file loads in
+//! sentencepiece itself.
+//!
 //! Cost: one pass over the file, O(n) time; the pieces are copied out (about
 //! the size of the file).
 
@@ -97,6 +106,18 @@ pub struct TrainerSpec {
     pub bos_piece: String,
     pub eos_piece: String,
     pub pad_piece: String,
+    pub character_coverage: f32,
+    pub seed_sentencepiece_size: i32,
+    pub shrinking_factor: f32,
+    pub num_threads: i32,
+    pub num_sub_iterations: i32,
+    pub max_sentence_length: i32,
+    pub split_by_unicode_script: bool,
+    pub split_by_number: bool,
+    pub control_symbols: Vec<String>,
+    pub user_defined_symbols: Vec<String>,
+    pub hard_vocab_limit: bool,
+    pub required_chars: String,
 }
 
 impl Default for TrainerSpec {
@@ -120,6 +141,18 @@ impl Default for TrainerSpec {
             bos_piece: "<s>".into(),
             eos_piece: "</s>".into(),
             pad_piece: "<pad>".into(),
+            character_coverage: 0.9995,
+            seed_sentencepiece_size: 1_000_000,
+            shrinking_factor: 0.75,
+            num_threads: 16,
+            num_sub_iterations: 2,
+            max_sentence_length: 4192,
+            split_by_unicode_script: true,
+            split_by_number: true,
+            control_symbols: Vec::new(),
+            user_defined_symbols: Vec::new(),
+            hard_vocab_limit: true,
+            required_chars: String::new(),
         }
     }
 }
@@ -408,6 +441,13 @@ fn want_string(v: &Value, field: &str, at: usize) -> Result<String, WireError> {
     })
 }
 
+fn want_f32(v: &Value, field: &str, at: usize) -> Result<f32, WireError> {
+    match v {
+        Value::Fixed32(x) => Ok(f32::from_bits(*x)),
+        _ => Err(WireError::at(at, format!("{field} should be a float"))),
+    }
+}
+
 fn want_i32(v: &Value, field: &str, at: usize) -> Result<i32, WireError> {
     // int32 is sign-extended to 64 bits on the wire.
     Ok(want_varint(v, field, at)? as i64 as i32)
@@ -511,6 +551,26 @@ fn decode_trainer(buf: &[u8], base: usize) -> Result<TrainerSpec, WireError> {
             41 => t.bos_id = want_i32(&v, "TrainerSpec.bos_id", at)?,
             42 => t.eos_id = want_i32(&v, "TrainerSpec.eos_id", at)?,
             43 => t.pad_id = want_i32(&v, "TrainerSpec.pad_id", at)?,
+            10 => t.character_coverage = want_f32(&v, "TrainerSpec.character_coverage", at)?,
+            14 => {
+                t.seed_sentencepiece_size = want_i32(&v, "TrainerSpec.seed_sentencepiece_size", at)?
+            }
+            15 => t.shrinking_factor = want_f32(&v, "TrainerSpec.shrinking_factor", at)?,
+            16 => t.num_threads = want_i32(&v, "TrainerSpec.num_threads", at)?,
+            17 => t.num_sub_iterations = want_i32(&v, "TrainerSpec.num_sub_iterations", at)?,
+            18 => t.max_sentence_length = want_i32(&v, "TrainerSpec.max_sentence_length", at)?,
+            21 => t.split_by_unicode_script = b("TrainerSpec.split_by_unicode_script")?,
+            23 => t.split_by_number = b("TrainerSpec.split_by_number")?,
+            30 => t
+                .control_symbols
+                .push(want_string(&v, "TrainerSpec.control_symbols", at)?),
+            31 => t.user_defined_symbols.push(want_string(
+                &v,
+                "TrainerSpec.user_defined_symbols",
+                at,
+            )?),
+            33 => t.hard_vocab_limit = b("TrainerSpec.hard_vocab_limit")?,
+            36 => t.required_chars = want_string(&v, "TrainerSpec.required_chars", at)?,
             44 => t.unk_surface = want_string(&v, "TrainerSpec.unk_surface", at)?,
             45 => t.unk_piece = want_string(&v, "TrainerSpec.unk_piece", at)?,
             46 => t.bos_piece = want_string(&v, "TrainerSpec.bos_piece", at)?,
@@ -546,6 +606,156 @@ fn decode_normalizer(buf: &[u8], base: usize) -> Result<NormalizerSpec, WireErro
     Ok(n)
 }
 
+// ---------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------
+
+impl PieceType {
+    fn to_proto(self) -> u64 {
+        match self {
+            Self::Normal => 1,
+            Self::Unknown => 2,
+            Self::Control => 3,
+            Self::UserDefined => 4,
+            Self::Unused => 5,
+            Self::Byte => 6,
+        }
+    }
+}
+
+impl ModelType {
+    fn to_proto(self) -> u64 {
+        match self {
+            Self::Unigram => 1,
+            Self::Bpe => 2,
+            Self::Word => 3,
+            Self::Char => 4,
+        }
+    }
+}
+
+/// A protobuf message being written.
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    fn key(&mut self, field: u32, wire: u32) {
+        self.varint(u64::from(field << 3 | wire));
+    }
+    fn uint(&mut self, field: u32, v: u64) {
+        self.key(field, 0);
+        self.varint(v);
+    }
+    fn int32(&mut self, field: u32, v: i32) {
+        // Negative int32 values are sign-extended to ten bytes.
+        self.uint(field, v as i64 as u64);
+    }
+    fn bool(&mut self, field: u32, v: bool) {
+        self.uint(field, u64::from(v));
+    }
+    fn float(&mut self, field: u32, v: f32) {
+        self.key(field, 5);
+        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
+    }
+    fn bytes(&mut self, field: u32, b: &[u8]) {
+        self.key(field, 2);
+        self.varint(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+}
+
+fn encode_normalizer(n: &NormalizerSpec) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.bytes(1, n.name.as_bytes());
+    w.bytes(2, &n.precompiled_charsmap);
+    w.bool(3, n.add_dummy_prefix);
+    w.bool(4, n.remove_extra_whitespaces);
+    w.bool(5, n.escape_whitespaces);
+    if !n.normalization_rule_tsv.is_empty() {
+        w.bytes(6, n.normalization_rule_tsv.as_bytes());
+    }
+    w.0
+}
+
+fn encode_trainer(t: &TrainerSpec) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.uint(3, t.model_type.to_proto());
+    w.int32(4, t.vocab_size);
+    w.float(10, t.character_coverage);
+    w.int32(14, t.seed_sentencepiece_size);
+    w.float(15, t.shrinking_factor);
+    w.int32(16, t.num_threads);
+    w.int32(17, t.num_sub_iterations);
+    w.int32(18, t.max_sentence_length);
+    w.int32(20, t.max_sentencepiece_length);
+    w.bool(21, t.split_by_unicode_script);
+    w.bool(22, t.split_by_whitespace);
+    w.bool(23, t.split_by_number);
+    w.bool(24, t.treat_whitespace_as_suffix);
+    w.bool(25, t.split_digits);
+    w.bool(26, t.allow_whitespace_only_pieces);
+    for s in &t.control_symbols {
+        w.bytes(30, s.as_bytes());
+    }
+    for s in &t.user_defined_symbols {
+        w.bytes(31, s.as_bytes());
+    }
+    w.bool(33, t.hard_vocab_limit);
+    w.bool(35, t.byte_fallback);
+    if !t.required_chars.is_empty() {
+        w.bytes(36, t.required_chars.as_bytes());
+    }
+    w.int32(40, t.unk_id);
+    w.int32(41, t.bos_id);
+    w.int32(42, t.eos_id);
+    w.int32(43, t.pad_id);
+    w.bytes(44, t.unk_surface.as_bytes());
+    w.bytes(45, t.unk_piece.as_bytes());
+    w.bytes(46, t.bos_piece.as_bytes());
+    w.bytes(47, t.eos_piece.as_bytes());
+    w.bytes(48, t.pad_piece.as_bytes());
+    w.0
+}
+
+impl ModelProto {
+    /// Serialises the model as a `.model` file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        for p in &self.pieces {
+            let mut pw = Writer::default();
+            pw.bytes(1, p.piece.as_bytes());
+            pw.float(2, p.score);
+            // NORMAL is the proto2 default; sentencepiece leaves it out.
+            if p.kind != PieceType::Normal {
+                pw.uint(3, p.kind.to_proto());
+            }
+            w.bytes(1, &pw.0);
+        }
+        w.bytes(2, &encode_trainer(&self.trainer_spec));
+        w.bytes(3, &encode_normalizer(&self.normalizer_spec));
+        if let Some(d) = &self.denormalizer_spec {
+            w.bytes(5, &encode_normalizer(d));
+        }
+        w.0
+    }
+
+    /// Writes the model to a `.model` file.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), TextError> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_bytes()).map_err(|source| TextError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
 /// Convenience for errors raised after decoding.
 pub(crate) fn model_error(path: &Path, message: String) -> TextError {
     TextError::ModelFormat {
@@ -566,6 +776,30 @@ mod tests {
         }
         assert_eq!(piece_to_byte("<0x1>"), None);
         assert_eq!(piece_to_byte("0x41"), None);
+    }
+
+    #[test]
+    fn writer_round_trips() {
+        let mut m = ModelProto {
+            pieces: vec![
+                Piece {
+                    piece: "<unk>".into(),
+                    score: 0.0,
+                    kind: PieceType::Unknown,
+                },
+                Piece {
+                    piece: "\u{2581}a".into(),
+                    score: -1.5,
+                    kind: PieceType::Normal,
+                },
+            ],
+            ..Default::default()
+        };
+        m.trainer_spec.pad_id = -1;
+        m.trainer_spec.user_defined_symbols = vec!["<x>".into()];
+        m.normalizer_spec.name = "identity".into();
+        let back = ModelProto::from_bytes(&m.to_bytes(), Path::new("w.model")).unwrap();
+        assert_eq!(back, m);
     }
 
     #[test]

@@ -439,7 +439,75 @@ fn tokenizer_encode_decode_train() {
         .write_stdin("x")
         .output()
         .unwrap();
-    assert_clean_failure(&out, "not supported");
+    assert_clean_failure(&out, "vocab");
+}
+
+#[test]
+fn tokenizer_train_unigram() {
+    let Some(corpus) = testdata::file("tokenizers/bpe_training/corpus.en") else {
+        return;
+    };
+    // A small corpus from real text: the first 300 lines of CS336's corpus.en.
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.txt");
+    let text = std::fs::read_to_string(&corpus).unwrap();
+    let head: Vec<&str> = text.lines().take(300).collect();
+    std::fs::write(&small, head.join("\n")).unwrap();
+    let train = |out: &std::path::Path, vocab: &str, input: &std::path::Path| {
+        journey()
+            .args(["tokenizer", "train", "--algorithm", "unigram"])
+            .args(["--vocab-size", vocab, "--special", "<sep>", "--out"])
+            .arg(out)
+            .arg(input)
+            .output()
+            .unwrap()
+    };
+    let json = dir.path().join("unigram.json");
+    let model = dir.path().join("unigram.model");
+    for out in [&json, &model] {
+        let o = train(out, "500", &small);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("500 pieces"));
+    }
+    let sample = "The iron cement protects the ingot <sep> against the hot steel.";
+    let encode = |tok: &std::path::Path| {
+        let o = journey()
+            .args(["tokenizer", "encode", "--tokenizer"])
+            .arg(tok)
+            .write_stdin(sample)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let ids = encode(&json);
+    assert_eq!(ids, encode(&model), "tokenizer.json and .model agree");
+    assert!(ids.split_whitespace().count() < sample.len(), "{ids}");
+    for tok in [&json, &model] {
+        let o = journey()
+            .args(["tokenizer", "decode", "--tokenizer"])
+            .arg(tok)
+            .write_stdin(ids.clone())
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(o.stdout).unwrap(), format!("{sample}\n"));
+    }
+    let o = journey()
+        .args(["tokenizer", "inspect", "--json", "--tokenizer"])
+        .arg(&json)
+        .write_stdin(sample)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"<sep>\""));
+
+    // Bad input: empty corpora, a vocabulary below the alphabet.
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    assert_clean_failure(&train(&json, "500", &empty), "empty");
+    // Control characters only: nothing is left after normalisation.
+    std::fs::write(&empty, "\u{1}\u{2}\n\u{7f}\n").unwrap();
+    assert_clean_failure(&train(&json, "500", &empty), "no text to learn from");
+    assert_clean_failure(&train(&json, "40", &small), "vocab_size 40");
 }
 
 /// Fixtures of journey-ml's sentiment tests (vaderSentiment / TextBlob outputs).

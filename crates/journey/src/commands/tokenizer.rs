@@ -1,6 +1,7 @@
 //! `journey tokenizer …`: subword tokenizers (chapter 1.2): OpenAI's
 //! byte-level BPE encodings, HF `tokenizer.json` files (byte-level BPE,
-//! WordPiece) and SentencePiece `.model` files; and BPE training.
+//! WordPiece, Unigram) and SentencePiece `.model` files; and BPE and Unigram
+//! training.
 //!
 //! `encode` reads the whole input as one text and prints the ids on one line
 //! (`--json`: a JSON array); `decode` reads ids (whitespace-separated or a JSON
@@ -18,6 +19,8 @@ use journey_text::bpe_files::{load_gpt2_ranks, load_tiktoken_ranks, Encoding};
 use journey_text::bpe_train::{pretokenizer_fn, BpeTrainer, BpeTrainerConfig};
 use journey_text::pretokenize::Pretokenizer;
 use journey_text::sentencepiece::SentencePieceProcessor;
+use journey_text::unigram_json::UnigramTokenizer;
+use journey_text::unigram_train::{UnigramTrainer, UnigramTrainerConfig};
 use journey_text::wordpiece::WordPieceTokenizer;
 use journey_text::wordpiece_train::{WordPieceTrainer, WordPieceTrainerConfig};
 use serde_json::json;
@@ -55,7 +58,8 @@ pub enum TokenizerCommand {
         #[arg(long, value_name = "FILE")]
         input: Option<PathBuf>,
     },
-    /// Train a tokenizer on corpus files and write an HF tokenizer.json.
+    /// Train a tokenizer on corpus files and write an HF tokenizer.json
+    /// (Unigram: a SentencePiece .model when FILE ends in .model).
     Train {
         #[arg(long, value_enum, default_value = "bpe")]
         algorithm: TrainAlgorithm,
@@ -80,6 +84,8 @@ pub enum TrainAlgorithm {
     /// normaliser; special tokens default to [PAD] [UNK] [CLS] [SEP] [MASK];
     /// --out FILE.txt writes vocab.txt).
     Wordpiece,
+    /// Unigram language model (SentencePiece's trainer, nmt_nfkc).
+    Unigram,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -107,8 +113,8 @@ pub struct Which {
         conflicts_with = "tokenizer"
     )]
     encoding: Option<EncodingArg>,
-    /// A tokenizer file: HF tokenizer.json (byte-level BPE or WordPiece) or a
-    /// SentencePiece .model.
+    /// A tokenizer file: HF tokenizer.json (byte-level BPE, WordPiece or
+    /// Unigram) or a SentencePiece .model.
     #[arg(long, value_name = "FILE")]
     tokenizer: Option<PathBuf>,
     /// A data root holding tokenizers/… (default: $JOURNEY_DATA, the cache).
@@ -120,6 +126,7 @@ enum Loaded {
     Bpe(BytePairEncoding),
     WordPiece(Box<WordPieceTokenizer>),
     SentencePiece(Box<SentencePieceProcessor>),
+    Unigram(Box<UnigramTokenizer>),
 }
 
 /// (id, byte span, token text) for each token.
@@ -202,6 +209,11 @@ impl Loaded {
                 .into_iter()
                 .map(|t| (t.id, (t.start, t.end), t.piece))
                 .collect(),
+            Loaded::Unigram(u) => u
+                .encode(text)?
+                .into_iter()
+                .map(|t| (t.id, (t.start, t.end), t.token))
+                .collect(),
         })
     }
 
@@ -210,6 +222,7 @@ impl Loaded {
             Loaded::Bpe(bpe) => bpe.decode(ids)?,
             Loaded::WordPiece(wp) => wp.decode(ids, true),
             Loaded::SentencePiece(sp) => sp.decode(ids)?,
+            Loaded::Unigram(u) => u.decode(ids)?,
         })
     }
 }
@@ -238,8 +251,11 @@ fn open_file(path: &Path) -> Result<Loaded> {
         Some("BPE") => Ok(Loaded::Bpe(journey_text::bpe_json::from_tokenizer_json(
             path,
         )?)),
+        Some("Unigram") => Ok(Loaded::Unigram(Box::new(
+            UnigramTokenizer::from_tokenizer_json(path)?,
+        ))),
         other => bail!(
-            "{}: model type {other:?} is not supported (byte-level BPE or WordPiece)",
+            "{}: model type {other:?} is not supported (byte-level BPE, WordPiece or Unigram)",
             path.display()
         ),
     }
@@ -310,6 +326,13 @@ pub fn run(g: &Global, cmd: TokenizerCommand) -> Result<()> {
                 outln!("\n{} tokens for {} bytes", tokens.len(), text.len())?;
             }
         }
+        TokenizerCommand::Train {
+            algorithm: TrainAlgorithm::Unigram,
+            vocab_size,
+            special,
+            corpus,
+            out,
+        } => train_unigram(g, vocab_size, special, &corpus, &out)?,
         TokenizerCommand::Train {
             algorithm: TrainAlgorithm::Bpe,
             vocab_size,
@@ -414,6 +437,55 @@ fn train_wordpiece(
             "tokenizer.json"
         };
         outln!("{n} tokens written to {} ({what})", out.display())?;
+    }
+    Ok(())
+}
+
+/// `train --algorithm unigram`: SentencePiece's trainer; the special tokens
+/// become user-defined pieces; `.model` output is a SentencePiece model,
+/// anything else an HF tokenizer.json.
+fn train_unigram(
+    g: &Global,
+    vocab_size: usize,
+    special: Vec<String>,
+    corpus: &[PathBuf],
+    out: &Path,
+) -> Result<()> {
+    let mut lines = Vec::new();
+    for path in corpus {
+        let text = read_input(Some(path))?;
+        lines.extend(text.lines().map(str::to_string));
+    }
+    let pb = g.spinner(format!("training Unigram to {vocab_size} pieces"));
+    let trainer = UnigramTrainer::new(UnigramTrainerConfig {
+        vocab_size,
+        user_defined_symbols: special,
+        ..Default::default()
+    });
+    let model = trainer.train(&lines).map_err(|e| {
+        anyhow!(
+            "{e} (--vocab-size {vocab_size}, corpus {})",
+            corpus
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    pb.finish_and_clear();
+    let bytes = if out.extension().is_some_and(|e| e == "model") {
+        model.to_bytes()
+    } else {
+        journey_text::unigram_json::to_tokenizer_json(&model)?.into_bytes()
+    };
+    crate::report::write_atomic(out, &bytes)?;
+    if g.json {
+        outln!(
+            "{}",
+            json!({ "vocab_size": model.pieces.len(), "out": out })
+        )?;
+    } else {
+        outln!("{} pieces written to {}", model.pieces.len(), out.display())?;
     }
     Ok(())
 }
