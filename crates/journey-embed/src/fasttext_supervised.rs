@@ -830,12 +830,13 @@ impl Supervised {
             pos: 0,
             path,
         };
-        if r.take(MAGIC.len())? != MAGIC {
+        if !bytes.starts_with(MAGIC) {
             return Err(EmbedError::Invalid(format!(
                 "{}: not a journey fastText model",
                 path.display()
             )));
         }
+        r.take(MAGIC.len())?;
         let n = r.len()?;
         let config: SupervisedConfig = serde_json::from_slice(r.take(n)?)
             .map_err(|e| EmbedError::Invalid(format!("{}: bad settings: {e}", path.display())))?;
