@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-DATA = sys.argv[1] if len(sys.argv) > 1 else os.environ["JOURNEY_DATA"]
+DATA = sys.argv[1] if __name__ == "__main__" and len(sys.argv) > 1 else os.environ.get("JOURNEY_DATA", "../shared/data")
 OUT = os.path.join(os.path.dirname(__file__), "../../crates/journey-embed/tests/fixtures/fasttext_supervised.json")
 SEEDS = [0, 1, 2, 3, 4]
 # The configuration the Rust test trains (SST-2, first 20,000 train rows).
