@@ -5,5 +5,6 @@
 //! similarity and analogy evaluations, checked against gensim on real data.
 
 pub mod error;
+pub mod fasttext_supervised;
 
 pub use error::EmbedError;

@@ -47,6 +47,9 @@ enum Command {
     /// coherence (C_v, NPMI) and perplexity; infer topics of new documents.
     #[command(subcommand)]
     Topics(commands::topics::TopicsCommand),
+    /// Supervised fastText (Joulin et al. 2017): train, test, predict.
+    #[command(subcommand)]
+    Fasttext(commands::fasttext::FasttextCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Sentiment(cmd) => commands::sentiment::run(&cli.global, cmd),
         Command::Topics(cmd) => commands::topics::run(&cli.global, cmd),
         Command::Features(cmd) => commands::features::run(&cli.global, cmd),
+        Command::Fasttext(cmd) => commands::fasttext::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
         Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
     };
