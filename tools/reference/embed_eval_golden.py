@@ -14,13 +14,15 @@ restrict_vocab=30000) and evaluate_word_pairs(wordsim353.tsv / simlex999.txt)
 with gensim's defaults (restrict_vocab=300000, case_insensitive=True,
 dummy4unknown=False). Also records SHA-256 digests of the matrix (row-major
 little-endian f32) and of the words joined by "\\n", so the Rust loader is
-checked against numpy/pyarrow.
+checked against numpy/pyarrow, and the SHA-256 of the word2vec text and
+binary files gensim's save_word2vec_format writes for the first 5,000 words.
 """
 
 import argparse
 import hashlib
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +31,7 @@ import pyarrow.parquet as pq
 from gensim.models import KeyedVectors
 
 ANALOGY_RESTRICT = 30000
+SAVE_ROWS = 5000
 
 
 def main():
@@ -67,6 +70,15 @@ def main():
             "spearman": float(spearman.statistic),
             "oov_ratio_percent": float(oov),
         }
+    # Files gensim writes for the first SAVE_ROWS words: ours must be byte-identical.
+    small = KeyedVectors(vector_size=vectors.shape[1], dtype=np.float32)
+    small.add_vectors(words[:SAVE_ROWS], vectors[:SAVE_ROWS])
+    with tempfile.TemporaryDirectory() as tmp:
+        for binary in (False, True):
+            p = Path(tmp) / "v"
+            small.save_word2vec_format(str(p), binary=binary)
+            out["save_rows"] = SAVE_ROWS
+            out["saved_binary_sha256" if binary else "saved_text_sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps({k: v for k, v in out.items() if k != "analogy_sections"}))
 

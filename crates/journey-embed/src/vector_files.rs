@@ -225,7 +225,6 @@ pub fn read_binary(path: &Path) -> Result<Embeddings, EmbedError> {
 
 /// Serialises in the given format (GloVe: text without header).
 pub fn to_bytes(emb: &Embeddings, format: VectorFormat) -> Vec<u8> {
-    use std::fmt::Write as _;
     let mut out = Vec::with_capacity(emb.len() * (emb.dim() * 10 + 16));
     if format != VectorFormat::Glove {
         out.extend_from_slice(format!("{} {}\n", emb.len(), emb.dim()).as_bytes());
@@ -245,7 +244,8 @@ pub fn to_bytes(emb: &Embeddings, format: VectorFormat) -> Vec<u8> {
                 line.clear();
                 line.push_str(w);
                 for x in row {
-                    let _ = write!(line, " {x}");
+                    line.push(' ');
+                    push_py_repr(&mut line, *x);
                 }
                 line.push('\n');
                 out.extend_from_slice(line.as_bytes());
@@ -253,6 +253,41 @@ pub fn to_bytes(emb: &Embeddings, format: VectorFormat) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Appends `x` as Python's `repr` of a NumPy `float32` writes it (what
+/// gensim's `save_word2vec_format` puts in text files): the shortest digits
+/// that read back to the same `f32`, positional with a `.0` for integers
+/// when the decimal exponent is in [−4, 16), else `d.ddde±XX`.
+pub fn push_py_repr(out: &mut String, x: f32) {
+    use std::fmt::Write as _;
+    if !x.is_finite() {
+        out.push_str(if x.is_nan() {
+            "nan"
+        } else if x > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        });
+        return;
+    }
+    let sci = format!("{x:e}"); // shortest round-trip digits, e.g. "-1.25e-7"
+    let (mant, exp) = sci.split_once('e').expect("{:e} has an exponent");
+    let exp: i32 = exp.parse().expect("integer exponent");
+    if (-4..16).contains(&exp) {
+        let plain = format!("{x}");
+        out.push_str(&plain);
+        if !plain.contains('.') {
+            out.push_str(".0");
+        }
+    } else {
+        let _ = write!(
+            out,
+            "{mant}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        );
+    }
 }
 
 /// Writes `emb` to `path` (atomically).

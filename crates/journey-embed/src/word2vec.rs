@@ -235,9 +235,17 @@ fn axpy(g: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
-#[inline]
-fn sigmoid(f: f32) -> f32 {
-    1.0 / (1.0 + (-f).exp())
+const EXP_TABLE_SIZE: usize = 1000;
+
+/// σ(x) tabulated on [−6, 6) as `word2vec.c` and gensim do.
+fn exp_table() -> Vec<f32> {
+    (0..EXP_TABLE_SIZE)
+        .map(|i| {
+            let x = ((i as f64 / EXP_TABLE_SIZE as f64) * 2.0 - 1.0) * f64::from(MAX_EXP);
+            let e = x.exp();
+            (e / (e + 1.0)) as f32
+        })
+        .collect()
 }
 
 struct Model<'a> {
@@ -249,9 +257,17 @@ struct Model<'a> {
     cum: Vec<u32>,
     codes: Vec<HuffmanCode>,
     sample_int: Vec<u32>,
+    sigmoid: Vec<f32>,
 }
 
 impl Model<'_> {
+    /// σ(f) for f in (−6, 6), from the table.
+    #[inline]
+    fn sigmoid(&self, f: f32) -> f32 {
+        let i = ((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize;
+        self.sigmoid[i.min(EXP_TABLE_SIZE - 1)]
+    }
+
     #[inline]
     fn noise(&self, rng: &mut Lcg) -> usize {
         let last = *self.cum.last().unwrap_or(&1) as u64;
@@ -272,7 +288,7 @@ impl Model<'_> {
                 if f <= -MAX_EXP || f >= MAX_EXP {
                     continue;
                 }
-                let g = (1.0 - f32::from(c) - sigmoid(f)) * alpha;
+                let g = (1.0 - f32::from(c) - self.sigmoid(f)) * alpha;
                 axpy(g, l2, work);
                 axpy(g, l1, l2);
             }
@@ -295,7 +311,7 @@ impl Model<'_> {
             if f <= -MAX_EXP || f >= MAX_EXP {
                 continue;
             }
-            let g = (label - sigmoid(f)) * alpha;
+            let g = (label - self.sigmoid(f)) * alpha;
             axpy(g, l2, work);
             axpy(g, l1, l2);
         }
@@ -365,6 +381,7 @@ impl Model<'_> {
 }
 
 /// A trained model: vocabulary (with counts) and input vectors.
+#[derive(Debug)]
 pub struct Word2Vec {
     pub vocab: Vocab,
     pub vectors: Embeddings,
@@ -441,6 +458,7 @@ pub fn train(text: &str, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
             Vec::new()
         },
         sample_int,
+        sigmoid: exp_table(),
     };
 
     let per_epoch: u64 = corpus.iter().map(|s| s.len() as u64).sum();

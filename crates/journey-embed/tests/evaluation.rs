@@ -1,12 +1,15 @@
 //! GloVe 6B 50d (as `fetch-models glove` downloads it) evaluated here and by
 //! gensim 4.4.0 (`tools/reference/embed_eval_golden.py`): the loader must
-//! give the same matrix and words as numpy/pyarrow, the analogy counts must
+//! give the same matrix and words as numpy/pyarrow, the word2vec text and
+//! binary files we write must be byte-identical to gensim's, the analogy counts must
 //! be equal in every section, the word-pair ρ equal to 1e-12 and r to 1e-6.
 //!
 //! Skips when the GloVe files are not fetched, unless JOURNEY_REQUIRE_DATA=1.
 
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet};
+use journey_embed::vector_files::to_bytes;
+use journey_embed::VectorFormat;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -55,6 +58,21 @@ fn glove_matches_gensim() {
         hex(Sha256::digest(emb.words().join("\n").as_bytes())),
         g["words_sha256"].as_str().unwrap()
     );
+
+    // The word2vec files gensim writes for the first rows, byte for byte.
+    let rows = g["save_rows"].as_u64().unwrap() as usize;
+    let small = emb.truncated(rows);
+    for (fmt, key) in [
+        (VectorFormat::Text, "saved_text_sha256"),
+        (VectorFormat::Binary, "saved_binary_sha256"),
+    ] {
+        let bytes = to_bytes(&small, fmt);
+        assert_eq!(
+            hex(Sha256::digest(&bytes)),
+            g[key].as_str().unwrap(),
+            "{key}"
+        );
+    }
 
     let restrict = g["analogy_restrict_vocab"].as_u64().unwrap() as usize;
     let rep = evaluate_analogies(&emb, &words_file, restrict).unwrap();
