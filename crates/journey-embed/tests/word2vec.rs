@@ -94,7 +94,11 @@ fn trained_vectors_beat_their_initialisation_on_wordsim() {
     let rho0 = evaluate_word_pairs(&init.vectors, &ws, 300_000)
         .unwrap()
         .spearman;
-    for (sg, hs) in [(true, false), (false, false), (true, true)] {
+    // Measured (2 epochs, dim 50, seed 7): skip-gram NS 0.119, skip-gram HS
+    // 0.138, initial vectors -0.016 over 131 pairs; gensim 4.4 skip-gram gets
+    // 0.107 on 7x this corpus (bench_word2vec), so small-corpus ρ is low.
+    // CBOW learns too little in 2 epochs of 200k tokens for a floor here.
+    for (sg, hs) in [(true, false), (true, true)] {
         let m = train(&text, &cfg(sg, hs, 2)).unwrap();
         let r = evaluate_word_pairs(&m.vectors, &ws, 300_000).unwrap();
         eprintln!(
@@ -102,7 +106,11 @@ fn trained_vectors_beat_their_initialisation_on_wordsim() {
             r.spearman, r.pairs
         );
         assert!(r.pairs > 120, "{} pairs", r.pairs);
-        assert!(r.spearman > -1.0, "sg={sg} hs={hs} rho {}", r.spearman);
+        assert!(
+            r.spearman > rho0 + 0.07,
+            "sg={sg} hs={hs} rho {} vs init {rho0}",
+            r.spearman
+        );
     }
     assert!(rho0.abs() < 0.2, "init rho {rho0}");
 }

@@ -40,6 +40,9 @@ enum Command {
     /// Chapter 2: lexicon sentiment (VADER, Pattern/TextBlob).
     #[command(subcommand)]
     Sentiment(commands::sentiment::SentimentCommand),
+    /// Chapter 1.4: word embeddings (word2vec), vector files, neighbours, analogies, evaluation.
+    #[command(subcommand)]
+    Embed(commands::embed::EmbedCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
         Command::Sentiment(cmd) => commands::sentiment::run(&cli.global, cmd),
+        Command::Embed(cmd) => commands::embed::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {

@@ -1,4 +1,5 @@
 pub mod data;
+pub mod embed;
 pub mod sentiment;
 pub mod text;
 pub mod tokenizer;
