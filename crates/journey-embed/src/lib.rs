@@ -5,6 +5,18 @@
 //! similarity and analogy evaluations, checked against gensim on real data.
 
 pub mod error;
+pub mod evaluation;
 pub mod fasttext_supervised;
+pub mod huffman;
+pub mod npy;
+pub mod parquet_strings;
+pub mod pretrained;
+pub mod similarity;
+pub mod snappy;
+pub mod vector_files;
+pub mod vectors;
+pub mod word2vec;
 
 pub use error::EmbedError;
+pub use vector_files::{read_vectors, write_vectors, VectorFormat};
+pub use vectors::Embeddings;

@@ -50,6 +50,9 @@ enum Command {
     /// Supervised fastText (Joulin et al. 2017): train, test, predict.
     #[command(subcommand)]
     Fasttext(commands::fasttext::FasttextCommand),
+    /// Chapter 1.4: word embeddings (word2vec), vector files, neighbours, analogies, evaluation.
+    #[command(subcommand)]
+    Embed(commands::embed::EmbedCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Topics(cmd) => commands::topics::run(&cli.global, cmd),
         Command::Features(cmd) => commands::features::run(&cli.global, cmd),
         Command::Fasttext(cmd) => commands::fasttext::run(&cli.global, cmd),
+        Command::Embed(cmd) => commands::embed::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
         Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
     };

@@ -1328,3 +1328,78 @@ fn ner_tag_text_with_rules_and_patterns() {
         .unwrap();
     assert_clean_failure(&out, "bad.jsonl:1");
 }
+
+#[test]
+fn embed_train_query_and_clear_errors() {
+    let Some(corpus) = testdata::file("corpora/tinyshakespeare/input.txt") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let vec_bin = dir.path().join("v.bin");
+    let out = journey()
+        .args([
+            "embed",
+            "train",
+            "--sg",
+            "--dim",
+            "20",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .arg("--input")
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&vec_bin)
+        .arg("--binary")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = journey()
+        .args(["embed", "neighbours", "-k", "3", "--vectors"])
+        .arg(&vec_bin)
+        .arg("king")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    let out = journey()
+        .args(["embed", "analogy", "--vectors"])
+        .arg(&vec_bin)
+        .args(["king", "queen", "zzzunknown"])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "zzzunknown");
+
+    // Truncated binary vectors name the record.
+    let bytes = std::fs::read(&vec_bin).unwrap();
+    let cut = dir.path().join("cut.bin");
+    std::fs::write(&cut, &bytes[..bytes.len() - 7]).unwrap();
+    let out = journey()
+        .args(["embed", "neighbours", "--vectors"])
+        .arg(&cut)
+        .arg("king")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "truncated");
+
+    let out = journey()
+        .args(["embed", "train", "--dim", "0", "--input"])
+        .arg(&corpus)
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--dim");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let out = journey()
+        .args(["embed", "train", "--input"])
+        .arg(&empty)
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "no words");
+}

@@ -1,4 +1,5 @@
 pub mod data;
+pub mod embed;
 pub mod fasttext;
 pub mod features;
 pub mod ner;
