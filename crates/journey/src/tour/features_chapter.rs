@@ -10,8 +10,8 @@ use anyhow::Result;
 use journey_data::readers::delimited::read_sms_spam;
 use journey_ml::hashing_vectorizer::hash_feature;
 use journey_ml::{
-    AnalyzerConfig, CountVectorizer, CountVectorizerConfig, CsrMatrix, TfidfVectorizer,
-    TfidfVectorizerConfig,
+    AnalyzerConfig, CountVectorizer, CountVectorizerConfig, CsrMatrix, StopWordList,
+    TfidfVectorizer, TfidfVectorizerConfig,
 };
 use serde_json::{json, Value};
 
@@ -76,6 +76,7 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         };
     let mut table = Vec::new();
     let mut bars = Vec::new();
+    let mut bigram_terms = Vec::new();
     for (label, range, min_df) in [
         ("unigrams", (1, 1), 1),
         ("unigrams, min_df=2", (1, 1), 2),
@@ -83,7 +84,10 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         ("1–2-grams, min_df=2", (1, 2), 2),
         ("1–3-grams", (1, 3), 1),
     ] {
-        let (_, x) = count(range, min_df)?;
+        let (v, x) = count(range, min_df)?;
+        if (range, min_df) == ((1, 2), 1) {
+            bigram_terms = v.get_feature_names_out()?.to_vec();
+        }
         let s = sparsity(&x);
         ctx.say(format!(
             "{label}: {} terms, {} non-zeros, {:.3}% of the matrix zero",
@@ -117,9 +121,20 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
     // ── TF-IDF per class ───────────────────────────────────────────────────
     ctx.step(
         "TF-IDF",
-        "Smoothed idf, l2-normalised rows; the mean TF-IDF of a term within a class shows what the class is about.",
+        "Smoothed idf, l2-normalised rows, scikit-learn's English stop words removed; the mean TF-IDF of a term within a class shows what the class is about.",
     );
-    let mut tfidf = TfidfVectorizer::new(TfidfVectorizerConfig::default())?;
+    // Without scikit-learn's English stop words both classes would be led by
+    // "to", "you", "the".
+    let mut tfidf = TfidfVectorizer::new(TfidfVectorizerConfig {
+        count: CountVectorizerConfig {
+            analysis: AnalyzerConfig {
+                stop_words: StopWordList::English,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        ..Default::default()
+    })?;
     let x = tfidf.fit_transform(&docs)?;
     let terms = tfidf.get_feature_names_out()?.to_vec();
     let mut per_class = serde_json::Map::new();
@@ -155,7 +170,9 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         ));
         sec.figure(
             &format!("tfidf-{class}.svg"),
-            &format!("Highest mean TF-IDF in the '{class}' messages ({n})"),
+            &format!(
+                "Highest mean TF-IDF in the '{class}' messages ({n}; English stop words removed)"
+            ),
             svg::bar_chart(
                 &format!("Top TF-IDF terms: {class}"),
                 &top,
@@ -171,8 +188,7 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
         "The hashing trick",
         "HashingVectorizer: column = MurmurHash3(term) mod n_features; no vocabulary to store, but distinct terms can share a column.",
     );
-    let (v1, _) = count((1, 2), 1)?;
-    let vocab = v1.get_feature_names_out()?;
+    let vocab = &bigram_terms;
     let mut bars = Vec::new();
     let mut table = Vec::new();
     for bits in [10u32, 12, 14, 16, 18, 20] {
