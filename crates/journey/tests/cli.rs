@@ -353,6 +353,16 @@ fn tour_runs_end_to_end_and_writes_the_report() {
         .map(|b| ch[format!("hash_collisions_2^{b}")].as_u64().unwrap())
         .collect();
     assert!(collisions.windows(2).all(|w| w[0] > w[1]), "{collisions:?}");
+    // MurmurHash3 spreads terms as a uniform random hash would.
+    let m = terms("vocabulary 1–2-grams") as f64;
+    for (b, &c) in [10, 12, 14, 16, 18, 20].iter().zip(&collisions) {
+        let n = f64::from(1u32 << b);
+        let expected = m - n * (1.0 - (1.0 - 1.0 / n).powf(m));
+        assert!(
+            (c as f64 - expected).abs() < 0.05 * expected,
+            "2^{b}: {c} vs {expected}"
+        );
+    }
     // Hutto & Gilbert (2014) report r = 0.881 for VADER on the tweets, far above
     // the other lexicons.
     let tweets = &v["chapters"]["sentiment"]["tweets"];

@@ -202,6 +202,9 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
             }
         }
         let share = collided as f64 / vocab.len().max(1) as f64;
+        // A uniform hash leaves n (1 - 1/n)^m columns empty.
+        let m = vocab.len() as f64;
+        let expected = m - n as f64 * (1.0 - (1.0 - 1.0 / n as f64).powf(m));
         ctx.say(format!(
             "n_features 2^{bits}: {collided} of {} terms land in an occupied column ({:.1}%)",
             vocab.len(),
@@ -211,16 +214,30 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
             format!("2^{bits} = {n}"),
             collided.to_string(),
             format!("{:.1}%", 100.0 * share),
+            format!("{expected:.0}"),
         ]);
         bars.push((format!("2^{bits}"), (1000.0 * share).round() / 10.0));
         facts.insert(format!("hash_collisions_2^{bits}"), json!(collided));
+        facts.insert(
+            format!("hash_collisions_expected_2^{bits}"),
+            json!(expected),
+        );
     }
     sec.para(format!(
         "The {} unigram and bigram terms hashed into n_features columns: terms that fall into \
-         a column an earlier term already took (their counts get added together).",
+         a column an earlier term already took (their counts get added together), against \
+         what a uniform random hash gives: m − n(1 − (1 − 1/n)^m) for m terms in n columns.",
         vocab.len()
     ));
-    sec.table(&["n_features", "colliding terms", "share"], table);
+    sec.table(
+        &[
+            "n_features",
+            "colliding terms",
+            "share",
+            "expected by chance",
+        ],
+        table,
+    );
     sec.figure(
         "hashing-collisions.svg",
         "Share of terms that collide, by n_features (SMS Spam, 1–2-grams)",
