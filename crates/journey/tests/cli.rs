@@ -455,7 +455,7 @@ fn tour_skips_the_chapters_whose_data_is_missing() {
         "Chapter 2.2 skipped",
         "vader-lexicon",
         "Chapter 2.4 skipped",
-        "lee",
+        "lee-background",
         "JOURNEY_DATA",
         "journey data path",
     ] {

@@ -54,14 +54,7 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
          \"but\" (what follows weighs more), ALL CAPS and exclamation marks; its compound score \
          is normalised to [-1, 1]. Pattern (TextBlob) averages adjective polarities.",
     );
-    let lexicon = find_offline("vader-lexicon-3.3.2")
-        .or_else(|_| find_offline("vader-lexicon"))
-        .map_err(|e| {
-            e.replace(
-                "vader-lexicon'",
-                "vader-lexicon' (lexicons/vader_lexicon.txt)",
-            )
-        });
+    let lexicon = find_offline("vader-lexicon-3.3.2").or_else(|_| find_offline("vader-lexicon"));
     let lexicon = match lexicon.and_then(|p| {
         VaderLexicon::from_file(&p)
             .map(|l| (l, p.clone()))

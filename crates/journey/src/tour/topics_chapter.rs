@@ -43,7 +43,8 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
          whether a topic's top words occur together in the corpus: C_v (cosine of NPMI context \
          vectors, 110-word windows) and NPMI (10-word windows), as gensim computes them.",
     );
-    let path = match find_offline("lee-background").or_else(|_| find_offline("lee")) {
+    let path = match find_offline("lee-background").or_else(|e| find_offline("lee").map_err(|_| e))
+    {
         Ok(p) => p,
         Err(why) => {
             skipped(ctx, &mut sec, "Chapter 2.4", &why);
