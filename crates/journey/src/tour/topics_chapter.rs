@@ -26,10 +26,16 @@ const SWEEPS: usize = 100;
 /// Words per topic shown and scored.
 const TOP: usize = 10;
 
-/// A bar label: the model, the topic and its first three words.
+/// A bar label: the model, the topic and its first two words, cut to fit
+/// the chart's label column.
 fn label(model: &str, k: usize, words: &[String]) -> String {
-    let head: Vec<&str> = words.iter().take(3).map(String::as_str).collect();
-    format!("{model} {k}: {}", head.join(" "))
+    let head: Vec<&str> = words.iter().take(2).map(String::as_str).collect();
+    let full = format!("{model} {k}: {}", head.join(" "));
+    if full.chars().count() > 24 {
+        full.chars().take(23).chain(['…']).collect()
+    } else {
+        full
+    }
 }
 
 pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
