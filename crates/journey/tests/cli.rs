@@ -284,6 +284,185 @@ fn tour_runs_end_to_end_and_writes_the_report() {
     ] {
         assert!(report.join("figures").join(fig).is_file(), "{fig}");
     }
+
+    // Chapters 1.3, 2.2 and 2.4, in roadmap order, with their figures.
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("report lacks {needle}"))
+    };
+    assert!(at("1.2 Subword tokenization") < at("1.3 Text to vectors"));
+    assert!(at("1.3 Text to vectors") < at("2.2 Lexicon sentiment"));
+    assert!(at("2.2 Lexicon sentiment") < at("2.4 Topic models"));
+    for needle in [
+        "TF-IDF",
+        "n_features",
+        "VADER",
+        "Pattern",
+        "C_v",
+        "NPMI",
+        "top words",
+    ] {
+        at(needle);
+    }
+    for fig in [
+        "ngram-vocabulary.svg",
+        "tfidf-ham.svg",
+        "tfidf-spam.svg",
+        "hashing-collisions.svg",
+        "sentiment-tweets.svg",
+        "sentiment-correlation.svg",
+        "coherence-cv.svg",
+        "coherence-npmi-lda.svg",
+        "coherence-npmi-nmf.svg",
+    ] {
+        at(&format!("figures/{fig}"));
+        let svg = std::fs::read_to_string(report.join("figures").join(fig)).unwrap();
+        assert_valid_svg(&svg, fig);
+    }
+
+    // What the chapters found, against what is known of the data.
+    let ch = &v["chapters"]["text_to_vectors"];
+    let terms = |k: &str| {
+        ch[k]["terms"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{k}: {ch}"))
+    };
+    assert!(terms("vocabulary unigrams") > 5_000, "{ch}");
+    assert!(
+        terms("vocabulary 1–2-grams") > 3 * terms("vocabulary unigrams"),
+        "{ch}"
+    );
+    assert!(terms("vocabulary unigrams, min_df=2") < terms("vocabulary unigrams"));
+    let spam: Vec<&str> = ch["top_tfidf"]["spam"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t[0].as_str().unwrap())
+        .collect();
+    // ("call" would lead, but it is one of scikit-learn's stop words.)
+    assert!(
+        spam.contains(&"free") && spam.contains(&"prize"),
+        "{spam:?}"
+    );
+    assert!(
+        !ch["top_tfidf"]["ham"].to_string().contains("prize"),
+        "{ch}"
+    );
+    let collisions: Vec<u64> = [10, 12, 14, 16, 18, 20]
+        .iter()
+        .map(|b| ch[format!("hash_collisions_2^{b}")].as_u64().unwrap())
+        .collect();
+    assert!(collisions.windows(2).all(|w| w[0] > w[1]), "{collisions:?}");
+    // MurmurHash3 spreads terms as a uniform random hash would.
+    let m = terms("vocabulary 1–2-grams") as f64;
+    for (b, &c) in [10, 12, 14, 16, 18, 20].iter().zip(&collisions) {
+        let n = f64::from(1u32 << b);
+        let expected = m - n * (1.0 - (1.0 - 1.0 / n).powf(m));
+        assert!(
+            (c as f64 - expected).abs() < 0.05 * expected,
+            "2^{b}: {c} vs {expected}"
+        );
+    }
+    // Hutto & Gilbert (2014) report r = 0.881 for VADER on the tweets, far above
+    // the other lexicons.
+    let tweets = &v["chapters"]["sentiment"]["tweets"];
+    let vader_r = tweets["vader_r"].as_f64().unwrap();
+    assert!(vader_r > 0.85 && vader_r < 0.95, "{tweets}");
+    assert!(tweets["pattern_r"].as_f64().unwrap() < vader_r, "{tweets}");
+    let topics = &v["chapters"]["topic_models"];
+    assert_eq!(topics["documents"], 300, "{topics}");
+    for model in ["lda", "nmf"] {
+        let m = &topics[model];
+        assert_eq!(m["topics"].as_array().unwrap().len(), 8, "{m}");
+        for (cv, npmi) in m["c_v"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(m["c_npmi"].as_array().unwrap())
+        {
+            let (cv, npmi) = (cv.as_f64().unwrap(), npmi.as_f64().unwrap());
+            assert!(
+                (0.0..=1.0).contains(&cv) && (-1.0..=1.0).contains(&npmi),
+                "{m}"
+            );
+        }
+    }
+    // The topics of the Lee corpus include the war in Afghanistan.
+    let words = topics.to_string();
+    assert!(
+        words.contains("taliban") && words.contains("laden"),
+        "{topics}"
+    );
+}
+
+/// Parses an SVG document as XML, every element and attribute.
+fn assert_valid_svg(svg: &str, name: &str) {
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"), "{name}");
+    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{name}");
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let mut depth = 0i32;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) => {
+                depth += 1;
+                for a in e.attributes() {
+                    a.unwrap_or_else(|err| panic!("{name}: {err}"));
+                }
+            }
+            Ok(quick_xml::events::Event::Empty(e)) => {
+                for a in e.attributes() {
+                    a.unwrap_or_else(|err| panic!("{name}: {err}"));
+                }
+            }
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(err) => panic!("{name} is not well-formed XML: {err}"),
+        }
+    }
+    assert_eq!(depth, 0, "{name}: unbalanced elements");
+}
+
+#[test]
+fn tour_skips_the_chapters_whose_data_is_missing() {
+    // A small corpus and an empty data folder: the later chapters say what is
+    // missing and how to get it, and the report is still written.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.txt");
+    std::fs::write(
+        &corpus,
+        "In the beginning was the word.\nThe word was good, and it was very good.\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let report = dir.path().join("report");
+    let out = journey()
+        .env("JOURNEY_DATA", &data)
+        .env("JOURNEY_CACHE", dir.path().join("cache"))
+        .env("JOURNEY_OFFLINE", "1")
+        .args(["tour", "--data"])
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    for needle in [
+        "Chapter 1.3 skipped",
+        "sms-spam",
+        "Chapter 2.2 skipped",
+        "vader-lexicon",
+        "Chapter 2.4 skipped",
+        "lee-background",
+        "JOURNEY_DATA",
+        "journey data path",
+    ] {
+        assert!(html.contains(needle), "report lacks {needle}");
+    }
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Chapter 2.4 skipped"), "{said}");
 }
 
 #[test]

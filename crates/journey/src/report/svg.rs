@@ -169,6 +169,69 @@ pub fn loglog(
     s
 }
 
+/// Points on linear axes over fixed ranges, one colour per series (name,
+/// points); points outside the ranges are clipped to the frame.
+pub fn scatter(
+    title: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+    x_label: &str,
+    y_label: &str,
+) -> String {
+    let (w, h, left, bottom, top) = (640.0, 400.0, 60.0, 45.0, 35.0);
+    let plot_w = w - left - 20.0;
+    let plot_h = h - top - bottom;
+    let span = |r: (f64, f64)| (r.1 - r.0).abs().max(1e-12);
+    let px = |x: f64| left + plot_w * ((x - x_range.0) / span(x_range)).clamp(0.0, 1.0);
+    let py = |y: f64| top + plot_h - plot_h * ((y - y_range.0) / span(y_range)).clamp(0.0, 1.0);
+    let mut s = header(w, h, title);
+    axes(&mut s, left, top, plot_w, plot_h);
+    for tick in ticks(x_range.0, x_range.1) {
+        let _ = write!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{y}\" text-anchor=\"middle\" {FONT}>{t}</text>",
+            x = px(tick),
+            y = top + plot_h + 16.0,
+            t = fmt_num(tick)
+        );
+    }
+    for tick in ticks(y_range.0, y_range.1) {
+        let _ = write!(
+            s,
+            "<text x=\"{x}\" y=\"{y:.1}\" text-anchor=\"end\" {FONT}>{t}</text>",
+            x = left - 5.0,
+            y = py(tick) + 4.0,
+            t = fmt_num(tick)
+        );
+    }
+    for (i, (name, points)) in series.iter().enumerate() {
+        let c = COLORS[i % COLORS.len()];
+        let _ = write!(s, "<g fill=\"{c}\" fill-opacity=\"0.45\">");
+        for &(x, y) in points.iter().filter(|p| p.0.is_finite() && p.1.is_finite()) {
+            let _ = write!(
+                s,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2\"/>",
+                px(x),
+                py(y)
+            );
+        }
+        let _ = write!(
+            s,
+            "</g><rect x=\"{lx}\" y=\"{ly}\" width=\"10\" height=\"10\" fill=\"{c}\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" {FONT}>{n}</text>",
+            lx = left + 12.0,
+            ly = top + 6.0 + 16.0 * i as f64,
+            tx = left + 27.0,
+            ty = top + 15.0 + 16.0 * i as f64,
+            n = escape(name)
+        );
+    }
+    labels(&mut s, w, h, left, top, plot_h, x_label, y_label);
+    s.push_str("</svg>");
+    s
+}
+
 fn axes(s: &mut String, left: f64, top: f64, plot_w: f64, plot_h: f64) {
     let _ = write!(
         s,
@@ -262,6 +325,17 @@ mod tests {
                 &[("s".into(), vec![(1.0, 100.0), (10.0, 10.0), (100.0, 1.0)])],
                 "rank",
                 "freq",
+            ),
+            scatter(
+                "s",
+                &[
+                    ("a".into(), vec![(-4.0, -1.0), (0.0, 0.2), (4.0, 1.0)]),
+                    ("b".into(), vec![(9.0, f64::NAN), (1.0, -0.5)]),
+                ],
+                (-4.0, 4.0),
+                (-1.0, 1.0),
+                "rating",
+                "score",
             ),
         ] {
             assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));

@@ -4,8 +4,11 @@
 //! Each chapter is one file here; later chapters add theirs.
 
 mod corpus;
+mod features_chapter;
+mod sentiment_chapter;
 mod text_chapter;
 mod tokenizer_chapter;
+mod topics_chapter;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,7 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use journey_data::{catalog::DEFAULT_CORPUS, Catalog, Resolver};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::output::Global;
 use crate::report::{Report, Section};
@@ -108,12 +111,21 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
         found.path.display()
     ));
     let mut sections = vec![intro];
-    let (section, facts) = text_chapter::run(&ctx)?;
+    let (section, facts) = timed(|| text_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("text_preprocessing".into(), facts);
-    let (section, facts) = tokenizer_chapter::run(&ctx)?;
+    let (section, facts) = timed(|| tokenizer_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("subword_tokenization".into(), facts);
+    let (section, facts) = timed(|| features_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("text_to_vectors".into(), facts);
+    let (section, facts) = timed(|| sentiment_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("sentiment".into(), facts);
+    let (section, facts) = timed(|| topics_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("topic_models".into(), facts);
     ctx.progress.finish_and_clear();
 
     let report = Report {
@@ -140,6 +152,45 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
         crate::outln!("\nReport written to {} ({seconds:.1} s)", index.display())?;
     }
     Ok(())
+}
+
+/// Runs a chapter and adds its wall time (`seconds`) to its facts.
+fn timed(chapter: impl FnOnce() -> Result<(Section, Value)>) -> Result<(Section, Value)> {
+    let start = Instant::now();
+    let (section, mut facts) = chapter()?;
+    if let Value::Object(m) = &mut facts {
+        m.insert("seconds".into(), json!(start.elapsed().as_secs_f64()));
+    }
+    Ok((section, facts))
+}
+
+/// Finds a catalog data set without going online (the tour's later chapters
+/// use what is in $JOURNEY_DATA or the cache). The error says which data set
+/// is missing and how to get it, for the chapter to print and skip.
+pub fn find_offline(name: &str) -> std::result::Result<PathBuf, String> {
+    let resolver = Resolver {
+        online: false,
+        ..Resolver::from_env(None)
+    };
+    Catalog::builtin()
+        .get(name)
+        .map_err(|e| e.to_string())
+        .and_then(|d| resolver.resolve(d).map_err(|e| e.to_string()))
+        .map(|r| r.path)
+        .map_err(|e| {
+            let first = e.lines().next().unwrap_or_default();
+            let first = first.trim_end_matches("Tried:").trim_end();
+            format!(
+                "{first} Set $JOURNEY_DATA to a data folder holding it, or run \
+                 `journey data path {name}` online to fetch it."
+            )
+        })
+}
+
+/// Records a chapter (or step) skipped for missing data, on screen and in the report.
+pub fn skipped(ctx: &Tour, sec: &mut Section, what: &str, why: &str) {
+    ctx.say(format!("{what} skipped: {why}"));
+    sec.para(format!("{what} skipped: {why}"));
 }
 
 /// SplitMix64: a tiny, well-mixed seeded generator for picking examples.
