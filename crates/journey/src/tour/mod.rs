@@ -5,6 +5,7 @@
 
 mod corpus;
 mod features_chapter;
+mod ner_chapter;
 mod sentiment_chapter;
 mod text_chapter;
 mod tokenizer_chapter;
@@ -123,6 +124,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = timed(|| sentiment_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("sentiment".into(), facts);
+    let (section, facts) = timed(|| ner_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("ner".into(), facts);
     let (section, facts) = timed(|| topics_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("topic_models".into(), facts);
