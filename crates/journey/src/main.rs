@@ -37,6 +37,10 @@ enum Command {
     /// SentencePiece; encode, decode, inspect, train.
     #[command(subcommand)]
     Tokenizer(commands::tokenizer::TokenizerCommand),
+    /// Chapter 2: text classification — Naive Bayes, linear SVM, logistic
+    /// regression, NBSVM; train, eval, predict, cross-validate.
+    #[command(subcommand)]
+    Classify(commands::classify::ClassifyCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&cli.global, args),
         Command::Text(cmd) => commands::text::run(&cli.global, cmd),
         Command::Tokenizer(cmd) => commands::tokenizer::run(&cli.global, cmd),
+        Command::Classify(cmd) => commands::classify::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
     };
     match result {
