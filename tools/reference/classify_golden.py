@@ -23,6 +23,11 @@ position i % 5 == 4, held out):
     macro-F1 and every test prediction (one character per row, the class
     index in base 36); NB log-probabilities of the first 20 test rows;
     LinearSVC primal objectives; LogisticRegression objective;
+  - "variants" (SMS unless named): MultinomialNB with alpha=0.1 and a
+    uniform prior, with class_prior=[0.3, 0.7]; ComplementNB(norm=True);
+    BernoulliNB(binarize=0.1, alpha=0.5); LinearSVC with hinge loss, with
+    class_weight="balanced", and on AG News with explicit one-vs-rest weights
+    {0: 2, 2: 0.5}; LogisticRegression balanced and without intercept;
   - "logreg_tight": LogisticRegression with tol=1e-10, max_iter=20000 on SMS
     (binary) and on the first 1000 AG News training rows (multinomial):
     intercepts, norm, objective and the 40 largest |coef| entries.
@@ -143,21 +148,27 @@ def encode(pred):
     return "".join(DIGITS[int(p)] for p in pred)
 
 
-def svm_objective(X, y01, coef, intercept, C, scaling=1.0):
-    """½‖(w, b/scaling)‖² + C Σ max(0, 1 − y(w·x + b))² of one binary problem."""
+def svm_objective(X, y01, coef, intercept, Cp, Cn=None, loss="squared_hinge", scaling=1.0):
+    """½‖(w, b/scaling)‖² + Σ C_i ξ_i of one binary problem (liblinear's
+    primal; C_i = Cp for positives, Cn for negatives)."""
+    Cn = Cp if Cn is None else Cn
     ys = np.where(y01, 1.0, -1.0)
-    margin = 1.0 - ys * (X @ coef + intercept)
+    xi = np.maximum(1.0 - ys * (X @ coef + intercept), 0.0)
+    if loss == "squared_hinge":
+        xi = xi**2
     wb = intercept / scaling
-    return float(0.5 * (coef @ coef + wb * wb) + C * np.sum(np.maximum(margin, 0.0) ** 2))
+    return float(0.5 * (coef @ coef + wb * wb) + np.sum(np.where(y01, Cp, Cn) * xi))
 
 
-def lr_objective(model, X, y):
-    """Mean log-loss + ‖W‖²/(2 C n), the problem sklearn's lbfgs solves."""
+def lr_objective(model, X, y, sample_weight=None):
+    """Weighted mean log-loss + ‖W‖²/(2 C S), the problem sklearn's lbfgs
+    solves (S = Σ weights, n without weights)."""
     n = X.shape[0]
+    s = np.ones(n) if sample_weight is None else sample_weight
     P = model.predict_proba(X)
     idx = np.searchsorted(model.classes_, y)
-    loss = -np.sum(np.log(P[np.arange(n), idx])) / n
-    return float(loss + 0.5 / (model.C * n) * np.sum(model.coef_**2))
+    loss = -np.sum(s * np.log(P[np.arange(n), idx])) / s.sum()
+    return float(loss + 0.5 / (model.C * s.sum()) * np.sum(model.coef_**2))
 
 
 def nbsvm_fit_predict(Xtr, ytr, Xte, classes, alpha=1.0, C=1.0, beta=0.25):
@@ -236,6 +247,63 @@ def run_dataset(name, train, test):
     return out, (Xtr, ytr, Xte, yte)
 
 
+def variants(matrices):
+    """Other settings: priors, smoothing, norm, binarize threshold, hinge loss,
+    class weights (balanced and explicit, binary and one-vs-rest), no
+    intercept."""
+    out = {}
+    Xtr, ytr, Xte, yte = matrices["sms_spam"]
+
+    def entry(model, extra=None):
+        pred = model.predict(Xte)
+        e = {"accuracy": float(accuracy_score(yte, pred)), "predictions": encode(pred)}
+        if hasattr(model, "predict_log_proba") and not isinstance(model, LogisticRegression):
+            e["log_proba_first20"] = model.predict_log_proba(Xte[:20]).tolist()
+        e.update(extra or {})
+        return e
+
+    nb = [
+        ("nb_alpha0.1_uniform_prior", MultinomialNB(alpha=0.1, fit_prior=False)),
+        ("nb_class_prior", MultinomialNB(class_prior=[0.3, 0.7])),
+        ("cnb_norm", ComplementNB(norm=True)),
+        ("bnb_binarize0.1_alpha0.5", BernoulliNB(binarize=0.1, alpha=0.5)),
+    ]
+    for key, model in nb:
+        out[key] = entry(model.fit(Xtr, ytr))
+    pos = ytr == 1
+    hinge = LinearSVC(loss="hinge", dual=True, random_state=0).fit(Xtr, ytr)
+    out["svm_hinge"] = entry(
+        hinge, {"objective": svm_objective(Xtr, pos, hinge.coef_[0], hinge.intercept_[0], 1.0, loss="hinge")}
+    )
+    bal = LinearSVC(class_weight="balanced", dual=True, random_state=0).fit(Xtr, ytr)
+    w = len(ytr) / (2 * np.bincount(ytr))
+    out["svm_balanced"] = entry(
+        bal, {"objective": svm_objective(Xtr, pos, bal.coef_[0], bal.intercept_[0], w[1], w[0])}
+    )
+    lrb = LogisticRegression(class_weight="balanced", tol=1e-6, max_iter=1000).fit(Xtr, ytr)
+    out["logreg_balanced"] = entry(lrb, {"objective": lr_objective(lrb, Xtr, ytr, w[ytr])})
+    lrn = LogisticRegression(fit_intercept=False, tol=1e-6, max_iter=1000).fit(Xtr, ytr)
+    out["logreg_no_intercept"] = entry(lrn, {"objective": lr_objective(lrn, Xtr, ytr)})
+
+    # One-vs-rest with explicit weights: the positive side of problem k gets
+    # C * weight_k, the rest plain C (liblinear's rule).
+    Xtr, ytr, Xte, yte = matrices["ag_news"]
+    weights = {0: 2.0, 2: 0.5}
+    svm = LinearSVC(class_weight=weights, dual=True, random_state=0).fit(Xtr, ytr)
+    pred = svm.predict(Xte)
+    out["ag_news_svm_explicit_weights"] = {
+        "accuracy": float(accuracy_score(yte, pred)),
+        "predictions": encode(pred),
+        "objective": [
+            svm_objective(Xtr, ytr == k, svm.coef_[k], svm.intercept_[k], weights.get(k, 1.0), 1.0)
+            for k in range(4)
+        ],
+    }
+    for k, v in out.items():
+        print(f"variant {k:30} acc {v['accuracy']:.4f}")
+    return out
+
+
 def tight_logreg(X, y):
     lr = LogisticRegression(C=1.0, tol=1e-10, max_iter=20000)
     lr.fit(X, y)
@@ -278,6 +346,7 @@ def main():
     for name, (train, test) in datasets(a.data).items():
         golden["datasets"][name], matrices[name] = run_dataset(name, train, test)
 
+    golden["variants"] = variants(matrices)
     Xtr, ytr, _, _ = matrices["sms_spam"]
     golden["logreg_tight"] = {"sms_spam": tight_logreg(Xtr, ytr)}
     Xtr, ytr, _, _ = matrices["ag_news"]

@@ -77,17 +77,7 @@ impl BernoulliNb {
                 "binarize threshold {t} must be ≥ 0 for sparse input"
             )));
         }
-        let rows = x
-            .rows()
-            .map(|(cols, vals)| {
-                cols.iter()
-                    .zip(vals)
-                    .filter(|(_, &v)| v > t)
-                    .map(|(&c, _)| (c, 1.0))
-                    .collect()
-            })
-            .collect();
-        Ok(Some(CsrMatrix::from_rows(x.n_cols(), rows)?))
+        Ok(Some(naive_bayes::binarize(x, t)))
     }
 }
 

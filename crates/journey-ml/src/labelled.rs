@@ -243,13 +243,25 @@ pub fn parse_fasttext(text: &str, path: &Path) -> Result<Vec<Example>, MlError> 
     Ok(out)
 }
 
-/// CSV with the label first and text fields after it.
+/// CSV with the label first and the text fields after it, joined by a space
+/// (AG News: `"class","title","description"`); a literal `\n` (AG News's
+/// escaped newline) becomes a space, as in `journey_data`'s AG News reader.
 fn read_csv(path: &Path) -> Result<Vec<Example>, MlError> {
-    let rows = journey_data::readers::delimited::read_ag_news(path)?;
-    rows.into_iter()
+    use journey_data::readers::delimited::{read_table, Layout};
+    let table = read_table(path, Layout::CSV)?;
+    table
+        .rows
+        .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            if r.label.trim().is_empty() {
+            if r.len() < 2 {
+                return Err(MlError::parse(
+                    path,
+                    i + 1,
+                    "expected a label and at least one text field",
+                ));
+            }
+            if r[0].trim().is_empty() {
                 return Err(MlError::parse(
                     path,
                     i + 1,
@@ -257,8 +269,8 @@ fn read_csv(path: &Path) -> Result<Vec<Example>, MlError> {
                 ));
             }
             Ok(Example {
-                label: r.label,
-                text: r.text,
+                label: r[0].clone(),
+                text: r[1..].join(" ").replace("\\n", " "),
                 line: i + 1,
             })
         })
@@ -348,6 +360,25 @@ mod tests {
             .to_string();
         assert!(e.starts_with("f.txt:2:"), "{e}");
         assert!(parse_fasttext("__label__a __label__b x\n", p).is_err());
+    }
+
+    #[test]
+    fn csv_label_then_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        std::fs::write(
+            &p,
+            "\"3\",\"Title, here\",\"Body\\nmore\"\n\"1\",\"x\",\"y\"\n",
+        )
+        .unwrap();
+        let set = read_labelled(&p, LabelledFormat::Auto).unwrap();
+        assert_eq!(set.examples[0].label, "3");
+        assert_eq!(set.examples[0].text, "Title, here Body more");
+        std::fs::write(&p, "\"1\",\"two fields\"\n").unwrap();
+        assert_eq!(
+            read_labelled(&p, LabelledFormat::Csv).unwrap().examples[0].text,
+            "two fields"
+        );
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct LogisticRegression {
     pub coef: Vec<f64>,
     pub intercept: Vec<f64>,
     pub n_iter: usize,
+    /// Objective evaluations (each one pass over the data and one back).
+    pub n_evaluations: usize,
     /// Objective value at the solution.
     pub objective: f64,
     pub status: Option<LbfgsStatus>,
@@ -100,61 +102,110 @@ struct Objective<'a> {
     p: usize,
     l2: f64,
     fit_intercept: bool,
+    /// Scratch, reused between evaluations: scores, then residuals (n × p),
+    /// and the loss of each row.
+    z: Vec<f64>,
+    losses: Vec<f64>,
 }
 
-impl Objective<'_> {
+/// Rows (or features) per parallel task.
+const BLOCK: usize = 256;
+
+impl<'a> Objective<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        x: &'a CsrMatrix,
+        pos: Vec<usize>,
+        s: Vec<f64>,
+        s_sum: f64,
+        p: usize,
+        l2: f64,
+        fit_intercept: bool,
+    ) -> Self {
+        Objective {
+            xt: x.transpose(),
+            z: vec![0.0; x.n_rows() * p],
+            losses: vec![0.0; x.n_rows()],
+            x,
+            pos,
+            s,
+            s_sum,
+            p,
+            l2,
+            fit_intercept,
+        }
+    }
+
     /// `θ = [W (F × p, feature-major), b (p)]`; returns f and writes ∇f.
-    fn eval(&self, theta: &[f64], grad: &mut [f64]) -> f64 {
+    fn eval(&mut self, theta: &[f64], grad: &mut [f64]) -> f64 {
         let (p, nf) = (self.p, self.x.n_cols());
         let (w, b) = theta.split_at(nf * p);
-        let mut z = self.x.dot_dense(w, p).expect("shapes checked in fit");
-        // Per row: loss, and the residual s_i (p_i − y_i) written over z.
-        let mut losses = vec![0.0; self.x.n_rows()];
-        z.par_chunks_mut(p)
-            .zip(losses.par_iter_mut())
+        let (x, pos, s) = (self.x, &self.pos, &self.s);
+        // Per row: the scores z = W x + b, the loss, and the residual
+        // s_i (p_i − y_i) written over z.
+        self.z
+            .par_chunks_mut(BLOCK * p)
+            .zip(self.losses.par_chunks_mut(BLOCK))
             .enumerate()
-            .for_each(|(i, (zi, li))| {
-                for (v, bj) in zi.iter_mut().zip(b) {
-                    *v += bj;
-                }
-                let si = self.s[i];
-                if p == 1 {
-                    let y = if self.pos[i] == 1 { 1.0 } else { 0.0 };
-                    let v = zi[0];
-                    let log1pexp = if v > 0.0 {
-                        v + (-v).exp().ln_1p()
-                    } else {
-                        v.exp().ln_1p()
-                    };
-                    *li = si * (log1pexp - y * v);
-                    zi[0] = si * (sigmoid(v) - y);
-                } else {
-                    let lse = logsumexp(zi);
-                    *li = si * (lse - zi[self.pos[i]]);
-                    for v in zi.iter_mut() {
-                        *v = si * (*v - lse).exp();
+            .for_each(|(blk, (zb, lb))| {
+                for (r, (zi, li)) in zb.chunks_exact_mut(p).zip(lb.iter_mut()).enumerate() {
+                    let i = blk * BLOCK + r;
+                    zi.copy_from_slice(b);
+                    let (cols, vals) = x.row(i);
+                    for (&c, &v) in cols.iter().zip(vals) {
+                        let wc = &w[c as usize * p..(c as usize + 1) * p];
+                        for (zj, wj) in zi.iter_mut().zip(wc) {
+                            *zj += v * wj;
+                        }
                     }
-                    zi[self.pos[i]] -= si;
+                    let si = s[i];
+                    if p == 1 {
+                        let y = if pos[i] == 1 { 1.0 } else { 0.0 };
+                        let v = zi[0];
+                        // log(1 + e^v) and σ(v) from one exponential.
+                        let e = (-v.abs()).exp();
+                        let log1pexp = v.max(0.0) + e.ln_1p();
+                        let sig = if v >= 0.0 {
+                            1.0 / (1.0 + e)
+                        } else {
+                            e / (1.0 + e)
+                        };
+                        *li = si * (log1pexp - y * v);
+                        zi[0] = si * (sig - y);
+                    } else {
+                        let lse = logsumexp(zi);
+                        *li = si * (lse - zi[pos[i]]);
+                        for v in zi.iter_mut() {
+                            *v = si * (*v - lse).exp();
+                        }
+                        zi[pos[i]] -= si;
+                    }
                 }
             });
-        let data: f64 = losses.iter().sum::<f64>() / self.s_sum;
+        let data: f64 = self.losses.iter().sum::<f64>() / self.s_sum;
         let penalty = 0.5 * self.l2 * w.iter().map(|v| v * v).sum::<f64>();
         let (gw, gb) = grad.split_at_mut(nf * p);
         let inv = 1.0 / self.s_sum;
-        gw.par_chunks_mut(p).enumerate().for_each(|(f, g)| {
-            g.iter_mut().for_each(|v| *v = 0.0);
-            let (rows, vals) = self.xt.row(f);
-            for (&i, &v) in rows.iter().zip(vals) {
-                let r = &z[i as usize * p..(i as usize + 1) * p];
-                for (gj, rj) in g.iter_mut().zip(r) {
-                    *gj += v * rj;
+        let (xt, z, l2) = (&self.xt, &self.z, self.l2);
+        gw.par_chunks_mut(BLOCK * p)
+            .enumerate()
+            .for_each(|(blk, gblock)| {
+                for (r, g) in gblock.chunks_exact_mut(p).enumerate() {
+                    let f = blk * BLOCK + r;
+                    g.iter_mut().for_each(|v| *v = 0.0);
+                    let (rows, vals) = xt.row(f);
+                    for (&i, &v) in rows.iter().zip(vals) {
+                        let ri = &z[i as usize * p..(i as usize + 1) * p];
+                        for (gj, rj) in g.iter_mut().zip(ri) {
+                            *gj += v * rj;
+                        }
+                    }
+                    let wf = &w[f * p..(f + 1) * p];
+                    for (gj, wj) in g.iter_mut().zip(wf) {
+                        *gj = *gj * inv + l2 * wj;
+                    }
                 }
-            }
-            let wf = &w[f * p..(f + 1) * p];
-            for (gj, wj) in g.iter_mut().zip(wf) {
-                *gj = *gj * inv + self.l2 * wj;
-            }
-        });
+            });
         gb.iter_mut().for_each(|v| *v = 0.0);
         if self.fit_intercept {
             for r in z.chunks_exact(p) {
@@ -200,16 +251,15 @@ impl Classifier for LogisticRegression {
         let k = classes.len();
         let p = if k == 2 { 1 } else { k };
         let nf = x.n_cols();
-        let objective = Objective {
+        let mut objective = Objective::new(
             x,
-            xt: x.transpose(),
             pos,
             s,
             s_sum,
             p,
-            l2: 1.0 / (cfg.c * s_sum),
-            fit_intercept: cfg.fit_intercept,
-        };
+            1.0 / (cfg.c * s_sum),
+            cfg.fit_intercept,
+        );
         let lbfgs_cfg = LbfgsConfig {
             memory: cfg.memory,
             max_iter: cfg.max_iter,
@@ -232,6 +282,7 @@ impl Classifier for LogisticRegression {
         self.coef = coef;
         self.intercept = b.to_vec();
         self.n_iter = result.iterations;
+        self.n_evaluations = result.evaluations;
         self.objective = result.f;
         self.status = Some(result.status);
         self.n_features = nf;
@@ -287,16 +338,7 @@ mod tests {
         ])
         .unwrap();
         for (pos, p) in [(vec![0, 1, 1, 0], 1), (vec![0, 1, 2, 2], 3)] {
-            let obj = Objective {
-                x: &x,
-                xt: x.transpose(),
-                s: vec![1.0, 2.0, 1.0, 0.5],
-                s_sum: 4.5,
-                pos,
-                p,
-                l2: 0.3,
-                fit_intercept: true,
-            };
+            let mut obj = Objective::new(&x, pos, vec![1.0, 2.0, 1.0, 0.5], 4.5, p, 0.3, true);
             let n = 4 * p;
             let theta: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.2).collect();
             let mut g = vec![0.0; n];

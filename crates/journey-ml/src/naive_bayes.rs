@@ -131,6 +131,26 @@ pub fn logsumexp(a: &[f64]) -> f64 {
     s.ln() + m
 }
 
+/// `1` where `x > threshold`, dropping the other stored entries (scikit-learn's
+/// `binarize` on a sparse matrix). O(nnz).
+pub fn binarize(x: &CsrMatrix, threshold: f64) -> CsrMatrix {
+    let mut indptr = Vec::with_capacity(x.n_rows() + 1);
+    let mut indices = Vec::with_capacity(x.nnz());
+    indptr.push(0);
+    for (cols, vals) in x.rows() {
+        indices.extend(
+            cols.iter()
+                .zip(vals)
+                .filter(|(_, &v)| v > threshold)
+                .map(|(&c, _)| c),
+        );
+        indptr.push(indices.len());
+    }
+    let data = vec![1.0; indices.len()];
+    CsrMatrix::from_parts(x.n_rows(), x.n_cols(), indptr, indices, data)
+        .expect("a subset of a valid matrix's entries")
+}
+
 /// `exp` of every entry (log probabilities → probabilities).
 pub(crate) fn exp_scores(mut s: Scores) -> Scores {
     s.data.iter_mut().for_each(|v| *v = v.exp());

@@ -109,17 +109,7 @@ impl NbSvm {
 
 /// `1{x > 0}` with the sparsity pattern of the positive entries.
 pub fn binarize(x: &CsrMatrix) -> CsrMatrix {
-    let rows = x
-        .rows()
-        .map(|(cols, vals)| {
-            cols.iter()
-                .zip(vals)
-                .filter(|(_, &v)| v > 0.0)
-                .map(|(&c, _)| (c, 1.0))
-                .collect()
-        })
-        .collect();
-    CsrMatrix::from_rows(x.n_cols(), rows).expect("same shape")
+    naive_bayes::binarize(x, 0.0)
 }
 
 /// The log-count ratio `r` of positives against the rest, from binary rows.

@@ -272,6 +272,210 @@ fn mini_newsgroups_parity() {
     linear_svc(&p);
 }
 
+/// How a test reads a Naive Bayes model's log-probabilities.
+type LogProba<'a, M> = &'a dyn Fn(&M, &CsrMatrix) -> Vec<f64>;
+
+/// Fits a model under one of the fixture's "variants" and compares: every
+/// prediction (and log-probability) for Naive Bayes, ≥ 99% agreement and
+/// accuracy within 0.5 points otherwise.
+fn variant<M: Classifier>(
+    p: &Prepared,
+    key: &str,
+    mut model: M,
+    log_proba: Option<LogProba<'_, M>>,
+) -> M {
+    let all = common::read_fixture("classify_sklearn.json");
+    let g = &all["variants"][key];
+    model.fit(&p.xtr, &p.ytr).unwrap();
+    let pred = model.predict(&p.xte).unwrap();
+    let theirs = common::decode_digits(g["predictions"].as_str().unwrap());
+    let acc = metrics::accuracy(&p.yte, &pred).unwrap();
+    let sk_acc = g["accuracy"].as_f64().unwrap();
+    let agree = pred.iter().zip(&theirs).filter(|(a, b)| a == b).count() as f64 / pred.len() as f64;
+    println!(
+        "{:16} {key:28} acc {acc:.4} (sklearn {sk_acc:.4})  agreement {:.2}%",
+        p.name,
+        100.0 * agree
+    );
+    assert!(
+        (acc - sk_acc).abs() <= 0.005,
+        "{key}: accuracy {acc} vs {sk_acc}"
+    );
+    assert!(agree >= 0.99, "{key}: agreement {agree}");
+    if let Some(lp) = log_proba {
+        assert_eq!(pred, theirs, "{key}: every prediction");
+        let first = p.xte.select_rows(&(0..20).collect::<Vec<_>>());
+        let want: Vec<f64> = g["log_proba_first20"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(f64s)
+            .collect();
+        for (a, b) in lp(&model, &first).iter().zip(&want) {
+            assert!((a - b).abs() <= 1e-9, "{key}: log P {a} vs {b}");
+        }
+    }
+    model
+}
+
+fn close_rel(ours: f64, theirs: f64, rel: f64, what: &str) {
+    println!("{what}: {ours:.8} (sklearn {theirs:.8})");
+    assert!(
+        (ours - theirs).abs() <= rel * theirs.abs(),
+        "{what}: {ours} vs {theirs}"
+    );
+}
+
+/// Priors, smoothing, `norm`, binarize threshold, hinge loss, class weights
+/// (balanced, and explicit one-vs-rest weights), no intercept.
+#[test]
+fn settings_variants_match() {
+    use journey_ml::bernoulli_nb::BernoulliNbConfig;
+    use journey_ml::classifier::ClassWeight;
+    use journey_ml::complement_nb::ComplementNbConfig;
+    use journey_ml::linear_svm::SvmLoss;
+    use journey_ml::multinomial_nb::MultinomialNbConfig;
+    use journey_ml::naive_bayes::NbPrior;
+
+    let Some(p) = prepare("sms_spam", None) else {
+        return;
+    };
+    let g = common::read_fixture("classify_sklearn.json")["variants"].clone();
+    let mnb_lp: LogProba<'_, MultinomialNb> = &|m, x| m.predict_log_proba(x).unwrap().data;
+    variant(
+        &p,
+        "nb_alpha0.1_uniform_prior",
+        MultinomialNb::new(MultinomialNbConfig {
+            alpha: 0.1,
+            prior: NbPrior {
+                fit_prior: false,
+                class_prior: None,
+            },
+        }),
+        Some(mnb_lp),
+    );
+    variant(
+        &p,
+        "nb_class_prior",
+        MultinomialNb::new(MultinomialNbConfig {
+            prior: NbPrior {
+                fit_prior: true,
+                class_prior: Some(vec![0.3, 0.7]),
+            },
+            ..Default::default()
+        }),
+        Some(mnb_lp),
+    );
+    variant(
+        &p,
+        "cnb_norm",
+        ComplementNb::new(ComplementNbConfig {
+            norm: true,
+            ..Default::default()
+        }),
+        Some(&|m: &ComplementNb, x: &CsrMatrix| m.predict_log_proba(x).unwrap().data),
+    );
+    variant(
+        &p,
+        "bnb_binarize0.1_alpha0.5",
+        BernoulliNb::new(BernoulliNbConfig {
+            alpha: 0.5,
+            binarize: Some(0.1),
+            ..Default::default()
+        }),
+        Some(&|m: &BernoulliNb, x: &CsrMatrix| m.predict_log_proba(x).unwrap().data),
+    );
+    let hinge = variant(
+        &p,
+        "svm_hinge",
+        LinearSvc::new(LinearSvcConfig {
+            loss: SvmLoss::Hinge,
+            ..Default::default()
+        }),
+        None,
+    );
+    let want = g["svm_hinge"]["objective"].as_f64().unwrap();
+    close_rel(hinge.objective[0], want, 1e-3, "hinge objective");
+    let balanced = variant(
+        &p,
+        "svm_balanced",
+        LinearSvc::new(LinearSvcConfig {
+            class_weight: ClassWeight::Balanced,
+            ..Default::default()
+        }),
+        None,
+    );
+    let want = g["svm_balanced"]["objective"].as_f64().unwrap();
+    close_rel(
+        balanced.objective[0],
+        want,
+        1e-3,
+        "balanced squared-hinge objective",
+    );
+    let lr = variant(
+        &p,
+        "logreg_balanced",
+        LogisticRegression::new(LogisticRegressionConfig {
+            class_weight: ClassWeight::Balanced,
+            tol: 1e-6,
+            max_iter: 1000,
+            ..Default::default()
+        }),
+        None,
+    );
+    close_rel(
+        lr.objective,
+        g["logreg_balanced"]["objective"].as_f64().unwrap(),
+        1e-4,
+        "balanced logistic objective",
+    );
+    let lr = variant(
+        &p,
+        "logreg_no_intercept",
+        LogisticRegression::new(LogisticRegressionConfig {
+            fit_intercept: false,
+            tol: 1e-6,
+            max_iter: 1000,
+            ..Default::default()
+        }),
+        None,
+    );
+    assert_eq!(lr.intercept, [0.0]);
+    close_rel(
+        lr.objective,
+        g["logreg_no_intercept"]["objective"].as_f64().unwrap(),
+        1e-4,
+        "logistic objective without intercept",
+    );
+
+    let Some(p) = prepare("ag_news", None) else {
+        return;
+    };
+    let weights = [(0, 2.0), (2, 0.5)].into_iter().collect();
+    let svm = variant(
+        &p,
+        "ag_news_svm_explicit_weights",
+        LinearSvc::new(LinearSvcConfig {
+            class_weight: ClassWeight::Explicit(weights),
+            ..Default::default()
+        }),
+        None,
+    );
+    for (k, (ours, theirs)) in svm
+        .objective
+        .iter()
+        .zip(f64s(&g["ag_news_svm_explicit_weights"]["objective"]))
+        .enumerate()
+    {
+        close_rel(
+            *ours,
+            theirs,
+            1e-3,
+            &format!("one-vs-rest problem {k} objective"),
+        );
+    }
+}
+
 /// Tightly solved logistic regression lands on scikit-learn's coefficients.
 #[test]
 fn logistic_regression_coefficients_match() {
