@@ -502,15 +502,22 @@ fn cv(
     .split(&y)
     .context("--folds")?;
     let texts = set.texts();
-    // One fold: featurizer and model fitted on the training rows only.
-    let run_fold = |model: &AnyClassifier, fold: &model_selection::Fold| -> Result<(f64, f64)> {
+    // One fold: featurizer, classes and model fitted on the training rows
+    // only (class weights name the classes of that fold's training rows).
+    let run_fold = |params: &[(String, f64)], fold: &model_selection::Fold| -> Result<(f64, f64)> {
         let train_texts: Vec<&str> = fold.train.iter().map(|&i| texts[i]).collect();
         let train_labels: Vec<&str> = fold
             .train
             .iter()
             .map(|&i| set.examples[i].label.as_str())
             .collect();
-        let mut tc = TextClassifier::new(TextFeatures::default(), model.clone());
+        let mut model = args.build(&LabelEncoder::fit(&train_labels)?)?;
+        for (name, v) in params {
+            model
+                .set_param(name, *v)
+                .with_context(|| format!("--grid {name}"))?;
+        }
+        let mut tc = TextClassifier::new(TextFeatures::default(), model);
         tc.fit(&train_texts, &train_labels)?;
         let test_texts: Vec<&str> = fold.test.iter().map(|&i| texts[i]).collect();
         let pred: Vec<usize> = tc
@@ -528,7 +535,7 @@ fn cv(
         let pb = g.spinner(format!("{folds}-fold cross-validation"));
         let scores: Vec<(f64, f64)> = splits
             .par_iter()
-            .map(|f| run_fold(&base, f))
+            .map(|f| run_fold(&[], f))
             .collect::<Result<_>>()?;
         pb.finish_and_clear();
         let acc: Vec<f64> = scores.iter().map(|s| s.0).collect();
@@ -589,6 +596,7 @@ fn cv(
     let mut items = Vec::new();
     let mut best: Option<(f64, String)> = None;
     for combo in model_selection::parameter_grid(&params)? {
+        // Check the names and values once, before the folds run.
         let mut m = base.clone();
         for (name, v) in &combo {
             m.set_param(name, *v)
@@ -596,7 +604,7 @@ fn cv(
         }
         let scores = model_selection::cross_validate(&splits, |f| {
             let (a, f1) =
-                run_fold(&m, f).map_err(|e| journey_ml::MlError::Invalid(format!("{e:#}")))?;
+                run_fold(&combo, f).map_err(|e| journey_ml::MlError::Invalid(format!("{e:#}")))?;
             Ok(match which {
                 Scoring::Accuracy => a,
                 Scoring::MacroF1 => f1,
