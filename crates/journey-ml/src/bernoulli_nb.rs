@@ -129,7 +129,7 @@ impl Classifier for BernoulliNb {
     fn decision_function(&self, x: &CsrMatrix) -> Result<Scores, MlError> {
         check_predict_input(x, self.n_features, !self.classes.is_empty())?;
         let bin = self.binarized(x)?;
-        naive_bayes::linear_scores(bin.as_ref().unwrap_or(x), &self.weights, &self.bias)
+        crate::classifier::linear_scores(bin.as_ref().unwrap_or(x), &self.weights, &self.bias)
     }
 
     fn predict_proba(&self, x: &CsrMatrix) -> Result<Option<Scores>, MlError> {

@@ -7,7 +7,8 @@
 //! return one score column (positive ⇒ the second class), as scikit-learn.
 //!
 //! [`AnyClassifier`] holds any of the models of this crate, so a trained
-//! model can be saved, loaded and chosen by name at run time.
+//! model can be saved, loaded and chosen by name at run time; it costs one
+//! `match` per call. `predict` is an argmax over the scores, O(rows · k).
 
 use std::collections::BTreeMap;
 
@@ -100,6 +101,32 @@ pub trait Classifier {
         let scores = self.decision_function(x)?;
         Ok(scores.argmax().into_iter().map(|j| classes[j]).collect())
     }
+}
+
+/// `x · W + bias` for feature-major weights `w` (`w[f · k + j]`, F × k):
+/// each stored entry of a row reads k adjacent weights. Rows in parallel.
+pub(crate) fn linear_scores(x: &CsrMatrix, w: &[f64], bias: &[f64]) -> Result<Scores, MlError> {
+    let k = bias.len();
+    let mut out = x.dot_dense(w, k)?;
+    for row in out.chunks_exact_mut(k) {
+        for (o, b) in row.iter_mut().zip(bias) {
+            *o += b;
+        }
+    }
+    Ok(Scores::new(k, out))
+}
+
+/// Row-major weights (`coef[j · F + f]`, one row per output) turned
+/// feature-major for [`linear_scores`]. O(k · F).
+pub(crate) fn by_feature(coef: &[f64], k: usize) -> Vec<f64> {
+    let nf = coef.len() / k.max(1);
+    let mut w = vec![0.0; coef.len()];
+    for (j, row) in coef.chunks_exact(nf.max(1)).enumerate() {
+        for (f, &v) in row.iter().enumerate() {
+            w[f * k + j] = v;
+        }
+    }
+    w
 }
 
 /// Checks `fit` input and returns the sorted distinct classes.

@@ -132,7 +132,7 @@ impl Classifier for ComplementNb {
         } else {
             vec![0.0; k]
         };
-        naive_bayes::linear_scores(x, &self.feature_log_prob, &bias)
+        crate::classifier::linear_scores(x, &self.feature_log_prob, &bias)
     }
 
     fn predict_proba(&self, x: &CsrMatrix) -> Result<Option<Scores>, MlError> {

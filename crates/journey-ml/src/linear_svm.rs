@@ -30,11 +30,14 @@
 //! The random order differs from LIBLINEAR's `rand()`, so coefficients agree
 //! with scikit-learn's to the solver tolerance rather than bit for bit.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::classifier::{
-    check_fit_input, check_predict_input, encode_positions, ClassWeight, Classifier, Scores,
+    by_feature, check_fit_input, check_predict_input, encode_positions, linear_scores, ClassWeight,
+    Classifier, Scores,
 };
 use crate::error::MlError;
 use crate::rng::SplitMix64;
@@ -102,6 +105,9 @@ pub struct LinearSvc {
     pub objective: Vec<f64>,
     /// Whether every problem met `tol` within `max_iter` epochs.
     pub converged: bool,
+    /// `coef` by feature, built on first use for scoring (reset by `fit`).
+    #[serde(skip)]
+    scoring: OnceLock<Vec<f64>>,
 }
 
 impl LinearSvc {
@@ -183,6 +189,7 @@ impl Classifier for LinearSvc {
         }
         self.n_features = f;
         self.classes = classes;
+        self.scoring = OnceLock::new();
         Ok(())
     }
 
@@ -192,23 +199,11 @@ impl Classifier for LinearSvc {
 
     fn decision_function(&self, x: &CsrMatrix) -> Result<Scores, MlError> {
         check_predict_input(x, self.n_features, !self.classes.is_empty())?;
-        Ok(linear_decision(x, &self.coef, &self.intercept))
+        let w = self
+            .scoring
+            .get_or_init(|| by_feature(&self.coef, self.intercept.len()));
+        linear_scores(x, w, &self.intercept)
     }
-}
-
-/// `x · coefᵀ + intercept` for row-major `coef` (p × F): one column per row
-/// of `coef`. Rows are scored in parallel.
-pub(crate) fn linear_decision(x: &CsrMatrix, coef: &[f64], intercept: &[f64]) -> Scores {
-    let p = intercept.len();
-    let f = x.n_cols();
-    let mut out = vec![0.0; x.n_rows() * p];
-    out.par_chunks_mut(p).enumerate().for_each(|(i, o)| {
-        let (cols, vals) = x.row(i);
-        for (j, oj) in o.iter_mut().enumerate() {
-            *oj = row_dot(cols, vals, &coef[j * f..(j + 1) * f]) + intercept[j];
-        }
-    });
-    Scores::new(p, out)
 }
 
 /// One binary problem: rows of `x`, positives marked in `y_pos`, per-sample

@@ -23,12 +23,14 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use std::sync::OnceLock;
+
 use crate::classifier::{
-    check_fit_input, check_predict_input, encode_positions, ClassWeight, Classifier, Scores,
+    check_fit_input, check_predict_input, encode_positions, linear_scores, ClassWeight, Classifier,
+    Scores,
 };
 use crate::error::MlError;
 use crate::lbfgs::{self, LbfgsConfig, LbfgsStatus};
-use crate::linear_svm::linear_decision;
 use crate::naive_bayes::logsumexp;
 use crate::sparse::CsrMatrix;
 
@@ -74,6 +76,9 @@ pub struct LogisticRegression {
     /// Objective value at the solution.
     pub objective: f64,
     pub status: Option<LbfgsStatus>,
+    /// `coef` by feature, kept from the fit or rebuilt on first use.
+    #[serde(skip)]
+    scoring: OnceLock<Vec<f64>>,
 }
 
 impl LogisticRegression {
@@ -281,6 +286,7 @@ impl Classifier for LogisticRegression {
         }
         self.coef = coef;
         self.intercept = b.to_vec();
+        self.scoring = OnceLock::from(w.to_vec());
         self.n_iter = result.iterations;
         self.n_evaluations = result.evaluations;
         self.objective = result.f;
@@ -296,7 +302,10 @@ impl Classifier for LogisticRegression {
 
     fn decision_function(&self, x: &CsrMatrix) -> Result<Scores, MlError> {
         check_predict_input(x, self.n_features, !self.classes.is_empty())?;
-        Ok(linear_decision(x, &self.coef, &self.intercept))
+        let w = self
+            .scoring
+            .get_or_init(|| crate::classifier::by_feature(&self.coef, self.intercept.len()));
+        linear_scores(x, w, &self.intercept)
     }
 
     /// Binary: `[1 − σ(z), σ(z)]`; multinomial: `softmax(z)`.

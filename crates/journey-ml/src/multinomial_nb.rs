@@ -101,7 +101,7 @@ impl Classifier for MultinomialNb {
     /// The joint log-likelihood `log P(c) + log P(x | c)`.
     fn decision_function(&self, x: &CsrMatrix) -> Result<Scores, MlError> {
         check_predict_input(x, self.n_features, !self.classes.is_empty())?;
-        naive_bayes::linear_scores(x, &self.feature_log_prob, &self.class_log_prior)
+        crate::classifier::linear_scores(x, &self.feature_log_prob, &self.class_log_prior)
     }
 
     fn predict_proba(&self, x: &CsrMatrix) -> Result<Option<Scores>, MlError> {

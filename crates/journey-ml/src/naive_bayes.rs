@@ -99,18 +99,6 @@ pub(crate) fn check_non_negative(x: &CsrMatrix, model: &str) -> Result<(), MlErr
     Ok(())
 }
 
-/// `x · W + bias` for feature-major weights `w` (F × k).
-pub(crate) fn linear_scores(x: &CsrMatrix, w: &[f64], bias: &[f64]) -> Result<Scores, MlError> {
-    let k = bias.len();
-    let mut out = x.dot_dense(w, k)?;
-    for row in out.chunks_exact_mut(k) {
-        for (o, b) in row.iter_mut().zip(bias) {
-            *o += b;
-        }
-    }
-    Ok(Scores::new(k, out))
-}
-
 /// `jll − logsumexp(jll)` per row: the log posterior.
 pub(crate) fn log_proba(mut jll: Scores) -> Scores {
     let k = jll.n_cols;

@@ -19,6 +19,8 @@
 //! Cost: O(nnz + F) for each ratio, then the SVM's O(epochs · nnz) per class;
 //! memory: the scaled copy of the matrix (nnz) and 2 · F floats per class.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +76,9 @@ pub struct NbSvm {
     pub coef: Vec<f64>,
     pub intercept: Vec<f64>,
     pub converged: bool,
+    /// `w′ ∘ r` by feature (`[f · p + j]`), built on first use (reset by `fit`).
+    #[serde(skip)]
+    scoring: OnceLock<Vec<f64>>,
 }
 
 impl NbSvm {
@@ -193,6 +198,7 @@ impl Classifier for NbSvm {
         }
         self.n_features = nf;
         self.classes = classes;
+        self.scoring = OnceLock::new();
         Ok(())
     }
 
@@ -202,22 +208,21 @@ impl Classifier for NbSvm {
 
     fn decision_function(&self, x: &CsrMatrix) -> Result<Scores, MlError> {
         check_predict_input(x, self.n_features, !self.classes.is_empty())?;
-        let nf = self.n_features;
-        let effective: Vec<f64> = self.coef.iter().zip(&self.r).map(|(w, r)| w * r).collect();
         let p = self.intercept.len();
+        let w = self.scoring.get_or_init(|| {
+            let effective: Vec<f64> = self.coef.iter().zip(&self.r).map(|(w, r)| w * r).collect();
+            crate::classifier::by_feature(&effective, p)
+        });
         let mut out = vec![0.0; x.n_rows() * p];
         out.par_chunks_mut(p).enumerate().for_each(|(i, o)| {
+            o.copy_from_slice(&self.intercept);
             let (cols, vals) = x.row(i);
-            for (j, oj) in o.iter_mut().enumerate() {
-                let w = &effective[j * nf..(j + 1) * nf];
-                // Binarized on the fly: each positive entry counts as 1.
-                *oj = cols
-                    .iter()
-                    .zip(vals)
-                    .filter(|(_, &v)| v > 0.0)
-                    .map(|(&c, _)| w[c as usize])
-                    .sum::<f64>()
-                    + self.intercept[j];
+            // Binarized on the fly: each positive entry counts as 1.
+            for (&c, _) in cols.iter().zip(vals).filter(|(_, &v)| v > 0.0) {
+                let wc = &w[c as usize * p..(c as usize + 1) * p];
+                for (oj, wj) in o.iter_mut().zip(wc) {
+                    *oj += wj;
+                }
             }
         });
         Ok(Scores::new(p, out))
