@@ -27,6 +27,15 @@ pub enum MlError {
     NotFitted,
     #[error("{0}")]
     Invalid(String),
+    #[error("unknown label {label:?}{at}: the model was trained on {known}")]
+    UnknownLabel {
+        label: String,
+        /// Where the label came from (" at FILE:LINE"), or empty.
+        at: String,
+        known: String,
+    },
+    #[error("{path}: {message}")]
+    ModelFile { path: PathBuf, message: String },
     #[error(transparent)]
     Data(#[from] journey_data::DataError),
     #[error(transparent)]

@@ -43,6 +43,26 @@ pub mod tfidf;
 pub mod token_pattern;
 pub mod viterbi;
 
+// Classic text classification (chapter 2).
+pub mod bernoulli_nb;
+pub mod classifier;
+pub mod complement_nb;
+pub mod labelled;
+pub mod labels;
+pub mod lbfgs;
+pub mod linear_svm;
+pub mod logistic_regression;
+pub mod metrics;
+pub mod model_file;
+pub mod model_selection;
+pub mod multinomial_nb;
+pub mod naive_bayes;
+pub mod nbsvm;
+pub mod rng;
+pub mod text_classifier;
+pub mod text_features;
+
+pub use classifier::{AnyClassifier, Classifier, Scores};
 pub use error::MlError;
 pub use sparse::{CsrMatrix, Norm};
 

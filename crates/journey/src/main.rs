@@ -53,6 +53,10 @@ enum Command {
     /// Chapter 1.4: word embeddings (word2vec), vector files, neighbours, analogies, evaluation.
     #[command(subcommand)]
     Embed(commands::embed::EmbedCommand),
+    /// Chapter 2: text classification — Naive Bayes, linear SVM, logistic
+    /// regression, NBSVM; train, eval, predict, cross-validate.
+    #[command(subcommand)]
+    Classify(commands::classify::ClassifyCommand),
     /// The data sets: list, locate or fetch, verify checksums.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Features(cmd) => commands::features::run(&cli.global, cmd),
         Command::Fasttext(cmd) => commands::fasttext::run(&cli.global, cmd),
         Command::Embed(cmd) => commands::embed::run(&cli.global, cmd),
+        Command::Classify(cmd) => commands::classify::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
         Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
     };

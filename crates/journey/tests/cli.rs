@@ -1599,3 +1599,238 @@ fn embed_train_query_and_clear_errors() {
         .unwrap();
     assert_clean_failure(&out, "no words");
 }
+
+/// A tiny labelled set (made up, two classes) for the classify contracts.
+const TINY_TRAIN: &str = "label\ttext\n\
+spam\tWIN a free prize now, call 0800\n\
+spam\tfree cash prize waiting, reply now\n\
+spam\tclaim your free ringtone now\n\
+spam\turgent prize claim call now\n\
+ham\tsee you at lunch tomorrow\n\
+ham\tare we still meeting for lunch\n\
+ham\tcall me when you get home\n\
+ham\tthanks, see you tomorrow at home\n";
+
+#[test]
+fn classify_train_eval_predict_contracts() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.tsv");
+    std::fs::write(&train, TINY_TRAIN).unwrap();
+    let model = dir.path().join("m.json");
+    for kind in ["nb", "cnb", "bnb", "svm", "logreg", "nbsvm"] {
+        let out = journey()
+            .args(["classify", "train", "--model", kind, "--data"])
+            .arg(&train)
+            .arg("--out")
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        // One label per input line, empty lines included.
+        let out = journey()
+            .args(["classify", "predict", "--model"])
+            .arg(&model)
+            .write_stdin("free prize now\n\nlunch tomorrow at home\n")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        let labels: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_eq!(labels.len(), 3, "{kind}: {labels:?}");
+        assert_eq!(
+            (labels[0].as_str(), labels[2].as_str()),
+            ("spam", "ham"),
+            "{kind}"
+        );
+    }
+    // Probabilities: a header, then label and one column per class.
+    let out = journey()
+        .args([
+            "classify", "train", "--model", "nb", "--alpha", "0.5", "--data",
+        ])
+        .arg(&train)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = journey()
+        .args(["classify", "predict", "--proba", "--model"])
+        .arg(&model)
+        .write_stdin("free prize\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "label\tham\tspam");
+    let cells: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(cells[0], "spam");
+    let p: f64 = cells[1].parse::<f64>().unwrap() + cells[2].parse::<f64>().unwrap();
+    assert!((p - 1.0).abs() < 1e-5, "{text}");
+    // eval --json on the training file: the numbers a script needs.
+    let out = journey()
+        .args(["classify", "eval", "--json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&train)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["examples"], 8);
+    assert_eq!(v["labels"], serde_json::json!(["ham", "spam"]));
+    assert!(v["accuracy"].as_f64().unwrap() > 0.8);
+    assert_eq!(v["confusion"].as_array().unwrap().len(), 2);
+
+    // Failures name the file, the line or the flag.
+    let unknown = dir.path().join("unknown.tsv");
+    std::fs::write(&unknown, "ham\thello\neggs\tbacon\n").unwrap();
+    let out = journey()
+        .args(["classify", "eval", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&unknown)
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "unknown.tsv:2");
+    let unlabelled = dir.path().join("unlabelled.tsv");
+    std::fs::write(&unlabelled, "ham\thello\njust text without a label\n").unwrap();
+    let out = journey()
+        .args(["classify", "train", "--model", "nb", "--data"])
+        .arg(&unlabelled)
+        .arg("--out")
+        .arg(dir.path().join("x.json"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "unlabelled.tsv:2");
+    let truncated = dir.path().join("truncated.json");
+    let bytes = std::fs::read(&model).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let out = journey()
+        .args(["classify", "predict", "--model"])
+        .arg(&truncated)
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "truncated.json");
+    let out = journey()
+        .args([
+            "classify",
+            "train",
+            "--model",
+            "svm",
+            "--class-weight",
+            "eggs=2",
+            "--data",
+        ])
+        .arg(&train)
+        .arg("--out")
+        .arg(dir.path().join("x.json"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "eggs");
+    let out = journey()
+        .args(["classify", "train", "--model", "nb", "--c", "2", "--data"])
+        .arg(&train)
+        .arg("--out")
+        .arg(dir.path().join("x.json"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--c");
+}
+
+#[test]
+fn classify_cv_and_grid_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.txt");
+    // fastText layout this time.
+    let ft: String = TINY_TRAIN
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (label, text) = l.split_once('\t').unwrap();
+            format!("__label__{label} {text}\n")
+        })
+        .collect();
+    std::fs::write(&train, ft).unwrap();
+    let out = journey()
+        .args([
+            "classify", "cv", "--json", "--model", "logreg", "--folds", "2", "--data",
+        ])
+        .arg(&train)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["accuracy"].as_array().unwrap().len(), 2);
+    let out = journey()
+        .args(["classify", "cv", "--json", "--model", "nb", "--folds", "2"])
+        .args(["--grid", "alpha=0.1,1", "--data"])
+        .arg(&train)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["candidates"].as_array().unwrap().len(), 2);
+    assert!(v["best"].as_str().unwrap().starts_with("alpha="));
+    let out = journey()
+        .args(["classify", "cv", "--model", "nb", "--folds", "9", "--data"])
+        .arg(&train)
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--folds");
+}
+
+/// The command line gives scikit-learn's MultinomialNB accuracy on the SMS
+/// Spam held-out rows (every 5th line; tools/reference/classify_golden.py).
+#[test]
+fn classify_matches_sklearn_on_sms_spam() {
+    let Some(sms) = testdata::file("classification/sms_spam/sms.tsv") else {
+        return;
+    };
+    let text = std::fs::read_to_string(sms).unwrap();
+    let (mut train, mut test) = (String::new(), String::new());
+    for (i, line) in text.lines().enumerate() {
+        let side = if i % 5 == 4 { &mut test } else { &mut train };
+        side.push_str(line);
+        side.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (tr, te, model) = (
+        dir.path().join("train.tsv"),
+        dir.path().join("test.tsv"),
+        dir.path().join("m.json"),
+    );
+    std::fs::write(&tr, train).unwrap();
+    std::fs::write(&te, test).unwrap();
+    let out = journey()
+        .args(["classify", "train", "--model", "nb", "--data"])
+        .arg(&tr)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = journey()
+        .args(["classify", "eval", "--json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&te)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../journey-ml/tests/fixtures/classify_sklearn.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let want = &golden["datasets"]["sms_spam"]["models"]["nb"];
+    assert_eq!(v["accuracy"], want["accuracy"]);
+    assert!((v["macro_f1"].as_f64().unwrap() - want["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+}

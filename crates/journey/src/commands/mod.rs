@@ -1,3 +1,4 @@
+pub mod classify;
 pub mod data;
 pub mod embed;
 pub mod fasttext;
