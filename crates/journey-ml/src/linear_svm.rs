@@ -105,7 +105,8 @@ pub struct LinearSvc {
     pub objective: Vec<f64>,
     /// Whether every problem met `tol` within `max_iter` epochs.
     pub converged: bool,
-    /// `coef` by feature, built on first use for scoring (reset by `fit`).
+    /// `coef` by feature for scoring: built by `fit`, or on first use after
+    /// loading.
     #[serde(skip)]
     scoring: OnceLock<Vec<f64>>,
 }
@@ -189,7 +190,7 @@ impl Classifier for LinearSvc {
         }
         self.n_features = f;
         self.classes = classes;
-        self.scoring = OnceLock::new();
+        self.scoring = OnceLock::from(by_feature(&self.coef, self.intercept.len()));
         Ok(())
     }
 

@@ -76,7 +76,7 @@ pub struct NbSvm {
     pub coef: Vec<f64>,
     pub intercept: Vec<f64>,
     pub converged: bool,
-    /// `w′ ∘ r` by feature (`[f · p + j]`), built on first use (reset by `fit`).
+    /// `w′ ∘ r` by feature (`[f · p + j]`) for scoring.
     #[serde(skip)]
     scoring: OnceLock<Vec<f64>>,
 }
@@ -87,6 +87,14 @@ impl NbSvm {
             config,
             ..Default::default()
         }
+    }
+
+    /// `w′ ∘ r` by feature: built by `fit`, or on first use after loading.
+    fn scoring_weights(&self) -> &[f64] {
+        self.scoring.get_or_init(|| {
+            let effective: Vec<f64> = self.coef.iter().zip(&self.r).map(|(w, r)| w * r).collect();
+            crate::classifier::by_feature(&effective, self.intercept.len())
+        })
     }
 
     fn check_config(&self) -> Result<(), MlError> {
@@ -199,6 +207,7 @@ impl Classifier for NbSvm {
         self.n_features = nf;
         self.classes = classes;
         self.scoring = OnceLock::new();
+        self.scoring_weights();
         Ok(())
     }
 
@@ -209,10 +218,7 @@ impl Classifier for NbSvm {
     fn decision_function(&self, x: &CsrMatrix) -> Result<Scores, MlError> {
         check_predict_input(x, self.n_features, !self.classes.is_empty())?;
         let p = self.intercept.len();
-        let w = self.scoring.get_or_init(|| {
-            let effective: Vec<f64> = self.coef.iter().zip(&self.r).map(|(w, r)| w * r).collect();
-            crate::classifier::by_feature(&effective, p)
-        });
+        let w = self.scoring_weights();
         let mut out = vec![0.0; x.n_rows() * p];
         out.par_chunks_mut(p).enumerate().for_each(|(i, o)| {
             o.copy_from_slice(&self.intercept);
