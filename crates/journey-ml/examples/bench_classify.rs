@@ -32,7 +32,7 @@ use journey_ml::logistic_regression::{LogisticRegression, LogisticRegressionConf
 use journey_ml::metrics::{self, Average};
 use journey_ml::multinomial_nb::MultinomialNb;
 use journey_ml::nbsvm::{NbSvm, NbSvmConfig};
-use journey_ml::text_features::{TextFeaturizer, UnigramTfidf};
+use journey_ml::text_features::{TextFeatures, TextFeaturizer};
 
 fn load(root: &Path, name: &str) -> (LabelledSet, LabelledSet) {
     let c = root.join("classification");
@@ -69,7 +69,7 @@ fn main() {
     let ytr = enc.transform(&train.labels()).unwrap();
     let yte = enc.transform(&test.labels()).unwrap();
     let t = Instant::now();
-    let mut vec = UnigramTfidf::default();
+    let mut vec = TextFeatures::default();
     let xtr = vec.fit_transform(&train.texts()).unwrap();
     let xte = vec.transform(&test.texts()).unwrap();
     eprintln!(

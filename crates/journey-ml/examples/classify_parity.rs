@@ -20,7 +20,7 @@ use journey_ml::logistic_regression::{LogisticRegression, LogisticRegressionConf
 use journey_ml::metrics::{self, Average};
 use journey_ml::multinomial_nb::MultinomialNb;
 use journey_ml::nbsvm::{NbSvm, NbSvmConfig};
-use journey_ml::text_features::{TextFeaturizer, UnigramTfidf};
+use journey_ml::text_features::{TextFeatures, TextFeaturizer};
 
 fn load(root: &Path, name: &str) -> (LabelledSet, LabelledSet) {
     let c = root.join("classification");
@@ -61,7 +61,7 @@ fn main() {
         let index = |l: &str| classes.iter().position(|c| c == l).unwrap();
         let ytr: Vec<usize> = train.labels().iter().map(|l| index(l)).collect();
         let yte: Vec<usize> = test.labels().iter().map(|l| index(l)).collect();
-        let mut vec = UnigramTfidf::default();
+        let mut vec = TextFeatures::default();
         let xtr = vec.fit_transform(&train.texts()).unwrap();
         let xte = vec.transform(&test.texts()).unwrap();
         assert_eq!(xtr.n_cols() as u64, g["n_features"].as_u64().unwrap());

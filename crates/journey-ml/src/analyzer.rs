@@ -41,6 +41,17 @@ pub enum AnalyzerKind {
     CharWb,
 }
 
+impl AnalyzerKind {
+    /// scikit-learn's name: `word`, `char` or `char_wb`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnalyzerKind::Word => "word",
+            AnalyzerKind::Char => "char",
+            AnalyzerKind::CharWb => "char_wb",
+        }
+    }
+}
+
 /// Accent stripping (scikit-learn's `strip_accents`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -20,7 +20,8 @@ use crate::model_file;
 use crate::text_features::{TextFeatures, TextFeaturizer};
 
 pub const MODEL_FORMAT: &str = "journey-text-classifier";
-pub const MODEL_VERSION: u32 = 1;
+/// Version 2: the featurizer is the full `TfidfVectorizer` with its settings.
+pub const MODEL_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TextClassifier {

@@ -1,32 +1,21 @@
 //! Text → feature rows for the classifiers: the [`TextFeaturizer`] trait and
 //! [`TextFeatures`], the featurizer a saved text classifier carries.
 //!
-//! HOOK: `TextFeatures` has one variant today, [`UnigramTfidf`], a minimal
-//! stand-in with the semantics of scikit-learn's default
-//! `TfidfVectorizer()`. When the crate's full vectorizers (`tfidf.rs`,
-//! `count_vectorizer.rs`, `hashing_vectorizer.rs`) are in, add them as
-//! variants here (implementing `TextFeaturizer`) and make the command line
-//! build them; model files name their featurizer, so old files keep loading.
-//!
-//! `UnigramTfidf` (Salton & Buckley, *Term-weighting approaches in automatic
-//! text retrieval*, 1988, with scikit-learn's smoothing):
-//! - tokens: the text lower-cased, then maximal runs of two or more word
-//!   characters — scikit-learn's `(?u)\b\w\w+\b` with Python's `\w`
-//!   (letters, numbers, underscore: `[\p{L}\p{N}_]`);
-//! - vocabulary: every token of the training texts, sorted;
-//! - `idf(t) = ln((1 + n) / (1 + df(t))) + 1`; value = count · idf, each row
-//!   scaled to unit L2 norm.
+//! Today the one featurizer is scikit-learn's `TfidfVectorizer`
+//! ([`crate::tfidf`]: word or character n-grams, document-frequency pruning,
+//! stop words, sublinear tf, l1/l2 norms), with every setting it was built
+//! with saved in the model file. `TextFeatures` is tagged by name in JSON so
+//! that other featurizers (hashing, counts) can join without breaking old
+//! files.
 //!
 //! Fitting is O(total tokens) time and O(vocabulary) memory; transforming is
 //! O(tokens) per document, in parallel over documents.
 
-use rayon::prelude::*;
-use regex::Regex;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MlError;
-use crate::sparse::{CsrMatrix, Norm};
+use crate::sparse::CsrMatrix;
+use crate::tfidf::{TfidfVectorizer, TfidfVectorizerConfig};
 
 /// Turns texts into a document-term matrix.
 pub trait TextFeaturizer {
@@ -40,37 +29,57 @@ pub trait TextFeaturizer {
     fn feature_names(&self) -> Option<&[String]>;
 }
 
-/// The featurizers a text classifier can carry (see the module's HOOK note).
+/// The featurizers a text classifier can carry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "featurizer", rename_all = "snake_case")]
 pub enum TextFeatures {
-    UnigramTfidf(UnigramTfidf),
+    Tfidf(TfidfVectorizer),
 }
 
 impl Default for TextFeatures {
+    /// scikit-learn's `TfidfVectorizer()`.
     fn default() -> Self {
-        TextFeatures::UnigramTfidf(UnigramTfidf::default())
+        TextFeatures::Tfidf(
+            TfidfVectorizer::new(TfidfVectorizerConfig::default())
+                .expect("the default settings are valid"),
+        )
     }
 }
 
 impl TextFeatures {
+    /// TF-IDF with the given settings (checked: e.g. the token pattern).
+    pub fn tfidf(config: TfidfVectorizerConfig) -> Result<Self, MlError> {
+        Ok(TextFeatures::Tfidf(TfidfVectorizer::new(config)?))
+    }
+
     fn inner(&self) -> &dyn TextFeaturizer {
         match self {
-            TextFeatures::UnigramTfidf(f) => f,
+            TextFeatures::Tfidf(f) => f,
         }
     }
 
     fn inner_mut(&mut self) -> &mut dyn TextFeaturizer {
         match self {
-            TextFeatures::UnigramTfidf(f) => f,
+            TextFeatures::Tfidf(f) => f,
         }
     }
 
-    /// A readable description, e.g. "unigram TF-IDF (12,345 terms)".
+    /// A readable description, e.g. "TF-IDF, word 1–2-grams (12,345 terms)".
     pub fn describe(&self) -> String {
         match self {
-            TextFeatures::UnigramTfidf(f) => {
-                format!("unigram TF-IDF ({} terms)", f.vocabulary.len())
+            TextFeatures::Tfidf(f) => {
+                let a = &f.count_vectorizer().config().analysis;
+                let (lo, hi) = a.ngram_range;
+                let grams = if lo == hi {
+                    format!("{lo}-grams")
+                } else {
+                    format!("{lo}–{hi}-grams")
+                };
+                format!(
+                    "TF-IDF, {} {grams} ({} terms)",
+                    a.analyzer.name(),
+                    f.n_features()
+                )
             }
         }
     }
@@ -91,154 +100,18 @@ impl TextFeaturizer for TextFeatures {
     }
 }
 
-/// Unigram TF-IDF with scikit-learn's default settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(from = "UnigramTfidfData", into = "UnigramTfidfData")]
-pub struct UnigramTfidf {
-    vocabulary: Vec<String>,
-    idf: Vec<f64>,
-    index: FxHashMap<String, u32>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct UnigramTfidfData {
-    vocabulary: Vec<String>,
-    idf: Vec<f64>,
-}
-
-impl From<UnigramTfidfData> for UnigramTfidf {
-    fn from(d: UnigramTfidfData) -> Self {
-        let index = d
-            .vocabulary
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
-        UnigramTfidf {
-            vocabulary: d.vocabulary,
-            idf: d.idf,
-            index,
-        }
-    }
-}
-
-impl From<UnigramTfidf> for UnigramTfidfData {
-    fn from(u: UnigramTfidf) -> Self {
-        UnigramTfidfData {
-            vocabulary: u.vocabulary,
-            idf: u.idf,
-        }
-    }
-}
-
-fn token_regex() -> &'static Regex {
-    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"[\p{L}\p{N}_]{2,}").expect("static pattern"))
-}
-
-/// scikit-learn's default analyzer: lower-case, then `(?u)\b\w\w+\b`.
-pub fn sklearn_tokens(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
-    token_regex()
-        .find_iter(&lower)
-        .map(|m| m.as_str().to_string())
-        .collect()
-}
-
-impl UnigramTfidf {
-    pub fn vocabulary(&self) -> &[String] {
-        &self.vocabulary
-    }
-
-    pub fn idf(&self) -> &[f64] {
-        &self.idf
-    }
-
-    /// Term counts of one document as sorted `(column, count)`.
-    fn counts(&self, text: &str) -> Vec<(u32, f64)> {
-        let mut row: FxHashMap<u32, f64> = FxHashMap::default();
-        let lower = text.to_lowercase();
-        for m in token_regex().find_iter(&lower) {
-            if let Some(&c) = self.index.get(m.as_str()) {
-                *row.entry(c).or_insert(0.0) += 1.0;
-            }
-        }
-        let mut row: Vec<(u32, f64)> = row.into_iter().collect();
-        row.sort_unstable_by_key(|&(c, _)| c);
-        row
-    }
-}
-
-impl TextFeaturizer for UnigramTfidf {
+impl TextFeaturizer for TfidfVectorizer {
     fn fit_transform(&mut self, docs: &[&str]) -> Result<CsrMatrix, MlError> {
-        if docs.is_empty() {
-            return Err(MlError::Empty(
-                "no documents to learn a vocabulary from".into(),
-            ));
-        }
-        // Document frequency of each term.
-        let per_doc: Vec<Vec<String>> = docs
-            .par_iter()
-            .map(|d| {
-                let mut t = sklearn_tokens(d);
-                t.sort_unstable();
-                t.dedup();
-                t
-            })
-            .collect();
-        let mut df: FxHashMap<&str, usize> = FxHashMap::default();
-        for terms in &per_doc {
-            for t in terms {
-                *df.entry(t.as_str()).or_insert(0) += 1;
-            }
-        }
-        if df.is_empty() {
-            return Err(MlError::Empty(
-                "the documents contain no words (tokens of two or more letters or digits)".into(),
-            ));
-        }
-        let mut vocab: Vec<(&str, usize)> = df.into_iter().collect();
-        vocab.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let n = docs.len() as f64;
-        self.idf = vocab
-            .iter()
-            .map(|&(_, d)| ((1.0 + n) / (1.0 + d as f64)).ln() + 1.0)
-            .collect();
-        self.vocabulary = vocab.iter().map(|(t, _)| t.to_string()).collect();
-        self.index = self
-            .vocabulary
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
-        self.transform(docs)
+        TfidfVectorizer::fit_transform(self, docs)
     }
-
     fn transform(&self, docs: &[&str]) -> Result<CsrMatrix, MlError> {
-        if self.vocabulary.is_empty() {
-            return Err(MlError::NotFitted);
-        }
-        let rows: Vec<Vec<(u32, f64)>> = docs
-            .par_iter()
-            .map(|d| {
-                let mut row = self.counts(d);
-                for (c, v) in &mut row {
-                    *v *= self.idf[*c as usize];
-                }
-                row
-            })
-            .collect();
-        let mut m = CsrMatrix::from_rows(self.vocabulary.len(), rows)?;
-        m.normalize_rows(Norm::L2);
-        Ok(m)
+        TfidfVectorizer::transform(self, docs)
     }
-
     fn n_features(&self) -> usize {
-        self.vocabulary.len()
+        self.get_feature_names_out().map_or(0, <[String]>::len)
     }
-
     fn feature_names(&self) -> Option<&[String]> {
-        Some(&self.vocabulary)
+        self.get_feature_names_out().ok()
     }
 }
 
@@ -247,33 +120,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_like_sklearn() {
-        // sklearn: TfidfVectorizer().build_analyzer()("Don't x_y ÉTÉ a 4²5 naïve")
-        // → ['don', 'x_y', 'été', '4²5', 'naïve'].
-        assert_eq!(
-            sklearn_tokens("Don't x_y ÉTÉ a 4²5 naïve"),
-            ["don", "x_y", "été", "4²5", "naïve"]
-        );
-    }
-
-    #[test]
-    fn idf_and_norm_by_hand() {
-        let mut f = UnigramTfidf::default();
+    fn default_is_sklearn_tfidf_and_round_trips() {
+        let mut f = TextFeatures::default();
         let m = f.fit_transform(&["aa bb bb", "bb cc", ""]).unwrap();
-        assert_eq!(f.vocabulary(), ["aa", "bb", "cc"]);
+        assert_eq!(f.feature_names().unwrap(), ["aa", "bb", "cc"]);
         // n = 3: idf(aa) = ln(4/2) + 1, idf(bb) = ln(4/3) + 1.
         let (ia, ib) = (2f64.ln() + 1.0, (4.0f64 / 3.0).ln() + 1.0);
-        assert!((f.idf()[0] - ia).abs() < 1e-15 && (f.idf()[1] - ib).abs() < 1e-15);
         let norm = (ia * ia + 4.0 * ib * ib).sqrt();
         assert!((m.get(0, 0) - ia / norm).abs() < 1e-15);
         assert!((m.get(0, 1) - 2.0 * ib / norm).abs() < 1e-15);
         assert_eq!(m.row(2).0.len(), 0, "empty document, empty row");
-        let json = serde_json::to_string(&TextFeatures::UnigramTfidf(f.clone())).unwrap();
+        let json = serde_json::to_string(&f).unwrap();
+        assert!(json.contains(r#""featurizer":"tfidf""#), "{json}");
         let back: TextFeatures = serde_json::from_str(&json).unwrap();
         assert_eq!(
             back.transform(&["cc aa zz"]).unwrap(),
             f.transform(&["cc aa zz"]).unwrap()
         );
-        assert!(UnigramTfidf::default().fit_transform(&["a b"]).is_err());
+        assert!(TextFeatures::default().transform(&["a b"]).is_err());
+        assert!(TextFeatures::default().fit_transform(&["a b"]).is_err());
     }
 }

@@ -527,3 +527,122 @@ fn logistic_regression_coefficients_match() {
         assert!((norm - want_norm).abs() <= 1e-4 * want_norm);
     }
 }
+
+/// Non-default TfidfVectorizer settings (character n-grams, word bigrams with
+/// `min_df` and `sublinear_tf`, English stop words with `max_df`) through the
+/// whole pipeline, against `tools/reference/classify_ngrams_golden.py`: the
+/// same feature matrix summary, and every model within 0.5 points.
+#[test]
+fn ngram_pipelines_match() {
+    use journey_ml::classifier::AnyClassifier;
+    use journey_ml::text_classifier::TextClassifier;
+    use journey_ml::text_features::{TextFeatures, TextFeaturizer};
+    use journey_ml::{AnalyzerKind, DocFrequency, StopWordList, TfidfVectorizerConfig};
+
+    let golden = common::read_fixture("classify_ngrams_sklearn.json");
+    for (name, g) in golden["pipelines"].as_object().unwrap() {
+        let set = g["data"].as_str().unwrap();
+        let Some((train, test)) = common::load(set) else {
+            return;
+        };
+        let mut config = TfidfVectorizerConfig::default();
+        for (key, v) in g["vectorizer"].as_object().unwrap() {
+            let df = |v: &Value| match v.as_u64() {
+                Some(n) => DocFrequency::Count(n as usize),
+                None => DocFrequency::Proportion(v.as_f64().unwrap()),
+            };
+            match key.as_str() {
+                "analyzer" => {
+                    assert_eq!(v, "char_wb");
+                    config.count.analysis.analyzer = AnalyzerKind::CharWb;
+                }
+                "ngram_range" => {
+                    let r = v.as_array().unwrap();
+                    config.count.analysis.ngram_range = (
+                        r[0].as_u64().unwrap() as usize,
+                        r[1].as_u64().unwrap() as usize,
+                    );
+                }
+                "min_df" => config.count.min_df = df(v),
+                "max_df" => config.count.max_df = df(v),
+                "sublinear_tf" => config.tfidf.sublinear_tf = v.as_bool().unwrap(),
+                "stop_words" => {
+                    assert_eq!(v, "english");
+                    config.count.analysis.stop_words = StopWordList::English;
+                }
+                other => panic!("{name}: setting {other} not handled"),
+            }
+        }
+        let classes: Vec<String> = g["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let yte = common::encode(&classes, &test.labels());
+        // The features first, so a vectorizer mismatch is named as such.
+        let mut features = TextFeatures::tfidf(config.clone()).unwrap();
+        let x = features.fit_transform(&train.texts()).unwrap();
+        assert_eq!(
+            x.n_cols() as u64,
+            g["n_features"].as_u64().unwrap(),
+            "{name}: vocabulary size"
+        );
+        assert_eq!(
+            x.nnz() as u64,
+            g["train_nnz"].as_u64().unwrap(),
+            "{name}: nnz"
+        );
+        let sum: f64 = x.data().iter().sum();
+        let want = g["train_sum"].as_f64().unwrap();
+        assert!(
+            (sum - want).abs() <= 1e-7 * want,
+            "{name}: sum {sum} vs {want}"
+        );
+        for (kind, m) in g["models"].as_object().unwrap() {
+            let labels = LabelEncoder::fit(&train.labels()).unwrap();
+            let model = match kind.as_str() {
+                "svm" => AnyClassifier::LinearSvc(LinearSvc::new(LinearSvcConfig::default())),
+                "logreg" => AnyClassifier::LogisticRegression(LogisticRegression::new(
+                    LogisticRegressionConfig {
+                        tol: 1e-6,
+                        max_iter: 1000,
+                        ..Default::default()
+                    },
+                )),
+                "cnb" => AnyClassifier::ComplementNb(ComplementNb::default()),
+                "nbsvm" => AnyClassifier::NbSvm(NbSvm::new(NbSvmConfig {
+                    max_iter: 10_000,
+                    ..Default::default()
+                })),
+                other => panic!("model {other}"),
+            };
+            assert_eq!(labels.classes(), classes.as_slice());
+            let mut tc = TextClassifier::new(TextFeatures::tfidf(config.clone()).unwrap(), model);
+            tc.fit_set(&train).unwrap();
+            let pred = tc.predict_indices(&test.texts()).unwrap();
+            let acc = metrics::accuracy(&yte, &pred).unwrap();
+            let f1 = metrics::f1_score(&yte, &pred, Average::Macro).unwrap();
+            let (sk_acc, sk_f1) = (
+                m["accuracy"].as_f64().unwrap(),
+                m["macro_f1"].as_f64().unwrap(),
+            );
+            let theirs = common::decode_digits(m["predictions"].as_str().unwrap());
+            let agree =
+                pred.iter().zip(&theirs).filter(|(a, b)| a == b).count() as f64 / pred.len() as f64;
+            println!(
+                "{name:16} {kind:7} acc {acc:.4} (sklearn {sk_acc:.4})  macro-F1 {f1:.4} (sklearn {sk_f1:.4})  agreement {:.2}%",
+                100.0 * agree
+            );
+            assert!(
+                (acc - sk_acc).abs() <= 0.005,
+                "{name}/{kind}: accuracy {acc} vs {sk_acc}"
+            );
+            assert!(
+                (f1 - sk_f1).abs() <= 0.005,
+                "{name}/{kind}: macro-F1 {f1} vs {sk_f1}"
+            );
+            assert!(agree >= 0.99, "{name}/{kind}: agreement {agree}");
+        }
+    }
+}

@@ -1833,4 +1833,70 @@ fn classify_matches_sklearn_on_sms_spam() {
     let want = &golden["datasets"]["sms_spam"]["models"]["nb"];
     assert_eq!(v["accuracy"], want["accuracy"]);
     assert!((v["macro_f1"].as_f64().unwrap() - want["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+
+    // The vectorizer flags reach the model file: character 2–4-grams inside
+    // word boundaries, as TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))
+    // + LinearSVC (tools/reference/classify_ngrams_golden.py).
+    let out = journey()
+        .args([
+            "classify",
+            "train",
+            "--model",
+            "svm",
+            "--analyzer",
+            "char_wb",
+            "--ngram-range",
+            "2,4",
+            "--json",
+            "--data",
+        ])
+        .arg(&tr)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../journey-ml/tests/fixtures/classify_ngrams_sklearn.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let g = &golden["pipelines"]["sms_char_wb"];
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["features"], g["n_features"]);
+    let out = journey()
+        .args(["classify", "eval", "--json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&te)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = g["models"]["svm"]["accuracy"].as_f64().unwrap();
+    let got = v["accuracy"].as_f64().unwrap();
+    assert!(
+        (got - want).abs() <= 0.005,
+        "char_wb svm accuracy {got} vs sklearn {want}"
+    );
+    // A bad vectorizer flag is named.
+    let out = journey()
+        .args([
+            "classify",
+            "train",
+            "--model",
+            "nb",
+            "--ngram-range",
+            "3,1",
+            "--data",
+        ])
+        .arg(&tr)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--ngram-range"), "{}", stderr(&out));
 }

@@ -2,19 +2,18 @@
 //! `journey_data::testdata`), the committed fixtures, and the features the
 //! parity tests train on.
 //!
-//! SWAP POINT: [`tfidf`] builds the features with the crate's stand-in
-//! `UnigramTfidf` (scikit-learn's default `TfidfVectorizer()` semantics, the
-//! same call `tools/reference/classify_golden.py` makes). When the full
-//! `TfidfVectorizer` lands, make `tfidf` call it with default settings; the
-//! tests check the vocabulary size, nnz and value sum against scikit-learn's
-//! first, so a mismatch shows there and not as a classifier failure.
+//! [`tfidf`] builds the features with the crate's `TfidfVectorizer` at
+//! scikit-learn's default settings, the same call
+//! `tools/reference/classify_golden.py` makes; the tests check the
+//! vocabulary size, nnz and value sum against scikit-learn's first, so a
+//! featurizer mismatch shows there and not as a classifier failure.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 
 use journey_ml::labelled::{read_labelled, LabelledFormat, LabelledSet};
-use journey_ml::text_features::{TextFeaturizer, UnigramTfidf};
+use journey_ml::text_features::{TextFeatures, TextFeaturizer};
 use journey_ml::CsrMatrix;
 
 /// Every 5th example (position i % 5 == 4) is held out, as the golden script.
@@ -67,9 +66,9 @@ pub fn load(name: &str) -> Option<(LabelledSet, LabelledSet)> {
     }
 }
 
-/// TF-IDF features fitted on `train` (see the SWAP POINT note above).
+/// TF-IDF features fitted on `train` (`TfidfVectorizer()` defaults).
 pub fn tfidf(train: &[&str], test: &[&str]) -> (CsrMatrix, CsrMatrix) {
-    let mut v = UnigramTfidf::default();
+    let mut v = TextFeatures::default();
     let xtr = v.fit_transform(train).unwrap();
     let xte = v.transform(test).unwrap();
     (xtr, xte)

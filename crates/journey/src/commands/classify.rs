@@ -5,8 +5,9 @@
 //! Data files are `label<TAB>text` (a first line `label<TAB>…` is a header),
 //! fastText `__label__x text`, CSV `"label","title","body"` (AG News) or a
 //! folder of class folders (20 Newsgroups); `--format` overrides the guess.
-//! A model file (JSON) holds the text featurizer (today the unigram TF-IDF
-//! stand-in of `journey_ml::text_features`), the class names and the model.
+//! A model file (JSON) holds the text featurizer (scikit-learn's
+//! TfidfVectorizer, with the same flags as `journey features tfidf`), the
+//! class names and the model.
 //!
 //! `predict` prints one label per input line (an empty line gets a label
 //! too, so lines stay aligned); `--proba` prints a header `label<TAB>class…`
@@ -28,6 +29,7 @@ use journey_ml::text_features::{TextFeatures, TextFeaturizer};
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::commands::features::TfidfArgs;
 use crate::input::read_input;
 use crate::outln;
 use crate::output::{print_table, Global};
@@ -39,6 +41,8 @@ pub enum ClassifyCommand {
     Train {
         #[command(flatten)]
         model: ModelArgs,
+        #[command(flatten)]
+        features: TfidfArgs,
         /// Labelled training data (TSV, fastText, CSV or a folder of classes).
         #[arg(long, value_name = "TRAIN")]
         data: PathBuf,
@@ -73,6 +77,8 @@ pub enum ClassifyCommand {
     Cv {
         #[command(flatten)]
         model: ModelArgs,
+        #[command(flatten)]
+        features: TfidfArgs,
         #[arg(long, value_name = "DATA")]
         data: PathBuf,
         #[arg(long, value_enum, default_value = "auto")]
@@ -232,10 +238,11 @@ pub fn run(g: &Global, cmd: ClassifyCommand) -> Result<()> {
     match cmd {
         ClassifyCommand::Train {
             model,
+            features,
             data,
             format,
             out,
-        } => train(g, &model, &data, format, &out),
+        } => train(g, &model, &features, &data, format, &out),
         ClassifyCommand::Eval {
             model,
             data,
@@ -246,21 +253,32 @@ pub fn run(g: &Global, cmd: ClassifyCommand) -> Result<()> {
         }
         ClassifyCommand::Cv {
             model,
+            features,
             data,
             format,
             folds,
             shuffle,
             grid,
             scoring,
-        } => cv(g, &model, &data, format, folds, shuffle, &grid, scoring),
+        } => cv(
+            g, &model, &features, &data, format, folds, shuffle, &grid, scoring,
+        ),
     }
 }
 
-fn train(g: &Global, args: &ModelArgs, data: &Path, format: FormatArg, out: &Path) -> Result<()> {
+fn train(
+    g: &Global,
+    args: &ModelArgs,
+    features: &TfidfArgs,
+    data: &Path,
+    format: FormatArg,
+    out: &Path,
+) -> Result<()> {
+    let featurizer = TextFeatures::tfidf(features.config()?)?;
     let set = read_data(data, format)?;
     let labels = LabelEncoder::fit(&set.labels())?;
     let model = args.build(&labels)?;
-    let mut tc = TextClassifier::new(TextFeatures::default(), model);
+    let mut tc = TextClassifier::new(featurizer, model);
     let pb = g.spinner(format!(
         "training {} on {} examples",
         tc.model.display_name(),
@@ -483,6 +501,7 @@ fn predict(g: &Global, model: &Path, proba: bool, file: Option<&Path>) -> Result
 fn cv(
     g: &Global,
     args: &ModelArgs,
+    features: &TfidfArgs,
     data: &Path,
     format: FormatArg,
     folds: usize,
@@ -490,6 +509,7 @@ fn cv(
     grid: &[String],
     scoring: ScoringArg,
 ) -> Result<()> {
+    let featurizer = TextFeatures::tfidf(features.config()?)?;
     let set = read_data(data, format)?;
     let labels = LabelEncoder::fit(&set.labels())?;
     let y = labels.transform(&set.labels())?;
@@ -517,7 +537,7 @@ fn cv(
                 .set_param(name, *v)
                 .with_context(|| format!("--grid {name}"))?;
         }
-        let mut tc = TextClassifier::new(TextFeatures::default(), model);
+        let mut tc = TextClassifier::new(featurizer.clone(), model);
         tc.fit(&train_texts, &train_labels)?;
         let test_texts: Vec<&str> = fold.test.iter().map(|&i| texts[i]).collect();
         let pred: Vec<usize> = tc

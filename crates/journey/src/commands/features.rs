@@ -41,21 +41,7 @@ pub enum FeaturesCommand {
         #[command(flatten)]
         io: Io,
         #[command(flatten)]
-        analysis: AnalysisArgs,
-        #[command(flatten)]
-        vocab: VocabArgs,
-        /// Row normalisation.
-        #[arg(long, value_enum, default_value = "l2")]
-        norm: NormArg,
-        /// Plain term frequencies, no idf weighting.
-        #[arg(long)]
-        no_idf: bool,
-        /// idf = ln(n / df) + 1 instead of ln((1 + n) / (1 + df)) + 1.
-        #[arg(long)]
-        no_smooth_idf: bool,
-        /// tf = 1 + ln(count).
-        #[arg(long)]
-        sublinear_tf: bool,
+        tfidf: TfidfArgs,
     },
     /// Hashed features, no vocabulary (scikit-learn's HashingVectorizer).
     Hashing {
@@ -87,7 +73,42 @@ pub struct Io {
     out: PathBuf,
 }
 
-#[derive(Args, Debug)]
+/// TfidfVectorizer's settings (also the featurizer of `journey classify`).
+#[derive(Args, Debug, Clone)]
+pub struct TfidfArgs {
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    #[command(flatten)]
+    vocab: VocabArgs,
+    /// Row normalisation.
+    #[arg(long, value_enum, default_value = "l2")]
+    norm: NormArg,
+    /// Plain term frequencies, no idf weighting.
+    #[arg(long)]
+    no_idf: bool,
+    /// idf = ln(n / df) + 1 instead of ln((1 + n) / (1 + df)) + 1.
+    #[arg(long)]
+    no_smooth_idf: bool,
+    /// tf = 1 + ln(count).
+    #[arg(long)]
+    sublinear_tf: bool,
+}
+
+impl TfidfArgs {
+    pub fn config(&self) -> Result<TfidfVectorizerConfig> {
+        Ok(TfidfVectorizerConfig {
+            count: self.vocab.config(self.analysis.config()?)?,
+            tfidf: TfidfConfig {
+                norm: self.norm.into(),
+                use_idf: !self.no_idf,
+                smooth_idf: !self.no_smooth_idf,
+                sublinear_tf: self.sublinear_tf,
+            },
+        })
+    }
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct AnalysisArgs {
     /// What a feature is made of.
     #[arg(long, value_enum, default_value = "word")]
@@ -109,7 +130,7 @@ pub struct AnalysisArgs {
     stop_words: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct VocabArgs {
     /// Drop terms in fewer documents: a count (2) or a proportion (0.01).
     #[arg(long, default_value = "1", value_name = "N|P")]
@@ -258,24 +279,8 @@ pub fn run(g: &Global, cmd: FeaturesCommand) -> Result<()> {
             let terms = v.get_feature_names_out()?.to_vec();
             ("count", io, x, Some(terms), serde_json::to_string(&v)?)
         }
-        FeaturesCommand::Tfidf {
-            io,
-            analysis,
-            vocab,
-            norm,
-            no_idf,
-            no_smooth_idf,
-            sublinear_tf,
-        } => {
-            let config = TfidfVectorizerConfig {
-                count: vocab.config(analysis.config()?)?,
-                tfidf: TfidfConfig {
-                    norm: norm.into(),
-                    use_idf: !no_idf,
-                    smooth_idf: !no_smooth_idf,
-                    sublinear_tf,
-                },
-            };
+        FeaturesCommand::Tfidf { io, tfidf } => {
+            let config = tfidf.config()?;
             let docs = documents(&io)?;
             let pb = g.spinner(format!("weighting {} documents", docs.len()));
             let mut v = TfidfVectorizer::new(config)?;
