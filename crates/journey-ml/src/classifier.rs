@@ -363,6 +363,76 @@ impl AnyClassifier {
         }
     }
 
+    /// How much each feature pushes towards each class, one row per class
+    /// (class index order), for reading a fitted model ("top features").
+    ///
+    /// Linear models give their weights: a binary model's single row `w` is
+    /// class 1's and `-w` class 0's; one-vs-rest rows are used as they are;
+    /// NBSVM's are `w′ ∘ r` (Wang & Manning 2012, eq. 3). Naive Bayes gives
+    /// each class's log-probability of the feature (Bernoulli: the log-odds
+    /// of its presence) minus its mean over the classes: adding the same number to every class changes no prediction,
+    /// so only this centred part says what favours a class (for a multinomial
+    /// logistic regression the same centring is applied). `None` before
+    /// fitting.
+    pub fn feature_weights(&self) -> Option<Vec<Vec<f64>>> {
+        // NB keeps feature-major tables `[f · k + c]`; the linear models
+        // class-major rows `[p · F + f]`.
+        let (flat, centre, feature_major) = match self {
+            AnyClassifier::MultinomialNb(m) => (m.feature_log_prob.clone(), true, true),
+            AnyClassifier::ComplementNb(m) => (m.feature_log_prob.clone(), true, true),
+            // A present feature adds log p − log(1 − p) against its absence.
+            AnyClassifier::BernoulliNb(m) => (
+                m.feature_log_prob
+                    .iter()
+                    .map(|&lp| lp - (-lp.exp()).ln_1p())
+                    .collect(),
+                true,
+                true,
+            ),
+            AnyClassifier::LinearSvc(m) => (m.coef.clone(), false, false),
+            AnyClassifier::LogisticRegression(m) => (m.coef.clone(), m.intercept.len() > 1, false),
+            AnyClassifier::NbSvm(m) => (
+                m.coef.iter().zip(&m.r).map(|(w, r)| w * r).collect(),
+                false,
+                false,
+            ),
+        };
+        let n_rows = match self {
+            AnyClassifier::MultinomialNb(m) => m.class_log_prior.len(),
+            AnyClassifier::ComplementNb(m) => m.class_log_prior.len(),
+            AnyClassifier::BernoulliNb(m) => m.class_log_prior.len(),
+            AnyClassifier::LinearSvc(m) => m.intercept.len(),
+            AnyClassifier::LogisticRegression(m) => m.intercept.len(),
+            AnyClassifier::NbSvm(m) => m.intercept.len(),
+        };
+        if n_rows == 0 || flat.is_empty() || flat.len() % n_rows != 0 {
+            return None;
+        }
+        let flat = if feature_major {
+            let f = flat.len() / n_rows;
+            (0..n_rows * f)
+                .map(|i| flat[(i % f) * n_rows + i / f])
+                .collect()
+        } else {
+            flat
+        };
+        let f = flat.len() / n_rows;
+        let mut rows: Vec<Vec<f64>> = flat.chunks(f).map(<[f64]>::to_vec).collect();
+        if rows.len() == 1 {
+            let neg = rows[0].iter().map(|w| -w).collect();
+            rows.insert(0, neg);
+        } else if centre {
+            let k = rows.len() as f64;
+            for j in 0..f {
+                let mean = rows.iter().map(|r| r[j]).sum::<f64>() / k;
+                for r in &mut rows {
+                    r[j] -= mean;
+                }
+            }
+        }
+        Some(rows)
+    }
+
     /// Whether every learned number is finite (JSON cannot store others).
     pub fn is_finite(&self) -> bool {
         let ok = |v: &[f64]| v.iter().all(|x| x.is_finite());

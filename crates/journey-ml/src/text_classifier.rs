@@ -19,6 +19,9 @@ use crate::labels::LabelEncoder;
 use crate::model_file;
 use crate::text_features::{TextFeatures, TextFeaturizer};
 
+/// A class name and its strongest `(term, weight)` pairs.
+pub type ClassFeatures = (String, Vec<(String, f64)>);
+
 pub const MODEL_FORMAT: &str = "journey-text-classifier";
 /// Version 2: the featurizer is the full `TfidfVectorizer` with its settings.
 pub const MODEL_VERSION: u32 = 2;
@@ -54,6 +57,34 @@ impl TextClassifier {
         self.model.fit(&x, &y)?;
         self.labels = enc;
         Ok(())
+    }
+
+    /// The `k` features that push hardest towards each class, strongest
+    /// first, as `(class, [(term, weight)])` (see
+    /// [`AnyClassifier::feature_weights`]); `None` before fitting or when
+    /// the featurizer has no terms.
+    pub fn top_features(&self, k: usize) -> Option<Vec<ClassFeatures>> {
+        let names = self.features.feature_names()?;
+        let rows = self.model.feature_weights()?;
+        if rows.len() != self.labels.classes().len() {
+            return None;
+        }
+        Some(
+            rows.iter()
+                .zip(self.labels.classes())
+                .map(|(w, class)| {
+                    let mut idx: Vec<usize> = (0..w.len().min(names.len())).collect();
+                    // Ties broken by column so the list is reproducible.
+                    idx.sort_by(|&a, &b| w[b].total_cmp(&w[a]).then(a.cmp(&b)));
+                    let top = idx
+                        .into_iter()
+                        .take(k)
+                        .map(|j| (names[j].clone(), w[j]))
+                        .collect();
+                    (class.clone(), top)
+                })
+                .collect(),
+        )
     }
 
     /// Trains on a labelled set.
@@ -163,5 +194,39 @@ mod tests {
         }
         let e = TextClassifier::load(&dir.path().join("none.json")).unwrap_err();
         assert!(e.to_string().contains("none.json"), "{e}");
+    }
+
+    #[test]
+    fn top_features_name_each_class_cues() {
+        let texts = [
+            "free prize call now",
+            "win cash prize now",
+            "free cash now",
+            "see you at lunch",
+            "are we meeting for lunch",
+            "lunch at noon then",
+        ];
+        let labels = ["spam", "spam", "spam", "ham", "ham", "ham"];
+        for name in ["nb", "cnb", "bnb", "svm", "logreg", "nbsvm"] {
+            let mut tc = TextClassifier::new(
+                TextFeatures::default(),
+                AnyClassifier::by_name(name).unwrap(),
+            );
+            assert!(tc.top_features(3).is_none(), "{name}: unfitted");
+            tc.fit(&texts, &labels).unwrap();
+            let top = tc.top_features(2).unwrap();
+            assert_eq!(top.len(), 2);
+            let (ham, spam) = (&top[0], &top[1]);
+            assert_eq!((ham.0.as_str(), spam.0.as_str()), ("ham", "spam"));
+            assert_eq!(ham.1[0].0, "lunch", "{name}: {top:?}");
+            assert!(
+                ["now", "prize", "free", "cash"].contains(&spam.1[0].0.as_str()),
+                "{name}: {top:?}"
+            );
+            assert!(spam.1[0].1 >= spam.1[1].1, "{name}: strongest first");
+            // Every prediction agrees with the sign of the weights on a
+            // one-word probe.
+            assert_eq!(tc.predict(&["lunch"]).unwrap(), ["ham"], "{name}");
+        }
     }
 }

@@ -64,13 +64,18 @@ impl TextFeatures {
         }
     }
 
-    /// A readable description, e.g. "TF-IDF, word 1–2-grams (12,345 terms)".
+    /// A readable description, e.g. "TF-IDF, word 1–2-grams (12,345 terms)"
+    /// or "TF-IDF, char_wb 2–4-grams (…)".
     pub fn describe(&self) -> String {
         match self {
             TextFeatures::Tfidf(f) => {
                 let a = &f.count_vectorizer().config().analysis;
                 let (lo, hi) = a.ngram_range;
-                let grams = if lo == hi {
+                let grams = if (lo, hi) == (1, 1) {
+                    "unigrams".to_string()
+                } else if (lo, hi) == (2, 2) {
+                    "bigrams".to_string()
+                } else if lo == hi {
                     format!("{lo}-grams")
                 } else {
                     format!("{lo}–{hi}-grams")

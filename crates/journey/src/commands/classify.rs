@@ -72,6 +72,15 @@ pub enum ClassifyCommand {
         proba: bool,
         file: Option<PathBuf>,
     },
+    /// The features that push hardest towards each class (model weights;
+    /// Naive Bayes: centred log-probabilities).
+    Explain {
+        #[arg(long, value_name = "MODEL")]
+        model: PathBuf,
+        /// Features listed per class.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
     /// Stratified k-fold cross-validation (the featurizer is refitted on each
     /// training fold); with --grid, a grid search over parameters.
     Cv {
@@ -251,6 +260,7 @@ pub fn run(g: &Global, cmd: ClassifyCommand) -> Result<()> {
         ClassifyCommand::Predict { model, proba, file } => {
             predict(g, &model, proba, file.as_deref())
         }
+        ClassifyCommand::Explain { model, top } => explain(g, &model, top),
         ClassifyCommand::Cv {
             model,
             features,
@@ -429,6 +439,44 @@ fn eval(g: &Global, model: &Path, data: &Path, format: FormatArg) -> Result<()> 
         })
         .collect();
     print_table(&header, &rows)?;
+    Ok(())
+}
+
+fn explain(g: &Global, model: &Path, top: usize) -> Result<()> {
+    let tc = load_model(model)?;
+    let Some(classes) = tc.top_features(top) else {
+        bail!(
+            "{}: the model has no per-feature weights to list",
+            model.display()
+        );
+    };
+    if g.json {
+        let items: Vec<_> = classes
+            .iter()
+            .map(|(c, feats)| {
+                let f: Vec<_> = feats
+                    .iter()
+                    .map(|(t, w)| json!({ "feature": t, "weight": w }))
+                    .collect();
+                json!({ "class": c, "features": f })
+            })
+            .collect();
+        outln!("{}", serde_json::to_string_pretty(&items)?)?;
+        return Ok(());
+    }
+    outln!(
+        "{} on {}: the {top} strongest features of each class",
+        tc.model.display_name(),
+        tc.features.describe()
+    )?;
+    for (c, feats) in &classes {
+        let rows: Vec<Vec<String>> = feats
+            .iter()
+            .map(|(t, w)| vec![t.clone(), format!("{w:+.4}")])
+            .collect();
+        outln!("\nclass {c}")?;
+        print_table(&["feature", "weight"], &rows)?;
+    }
     Ok(())
 }
 

@@ -232,6 +232,74 @@ pub fn scatter(
     s
 }
 
+/// A matrix of counts as coloured cells (e.g. a confusion matrix): rows and
+/// columns labelled, each cell's shade proportional to its share of its row,
+/// the count written inside.
+pub fn heatmap(
+    title: &str,
+    row_labels: &[String],
+    col_labels: &[String],
+    counts: &[Vec<usize>],
+    x_label: &str,
+    y_label: &str,
+) -> String {
+    let n_rows = counts.len().max(1);
+    let n_cols = counts.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let cell = (420.0 / n_cols.max(n_rows) as f64).clamp(28.0, 90.0);
+    let (left, top) = (150.0, 70.0);
+    let w = left + cell * n_cols as f64 + 30.0;
+    let h = top + cell * n_rows as f64 + 50.0;
+    let mut s = header(w, h, title);
+    for (j, l) in col_labels.iter().enumerate().take(n_cols) {
+        let _ = write!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{y}\" text-anchor=\"middle\" {FONT}>{l}</text>",
+            x = left + cell * (j as f64 + 0.5),
+            y = top - 8.0,
+            l = escape(l)
+        );
+    }
+    for (i, row) in counts.iter().enumerate() {
+        let total = row.iter().sum::<usize>().max(1) as f64;
+        let label = row_labels.get(i).map(String::as_str).unwrap_or("");
+        let _ = write!(
+            s,
+            "<text x=\"{x}\" y=\"{y:.1}\" text-anchor=\"end\" {FONT}>{l}</text>",
+            x = left - 8.0,
+            y = top + cell * (i as f64 + 0.5) + 4.0,
+            l = escape(label)
+        );
+        for (j, &c) in row.iter().enumerate() {
+            let share = c as f64 / total;
+            // White to the first palette blue; dark cells get white text.
+            let mix = |full: u8| (255.0 - (255.0 - full as f64) * share).round() as u8;
+            let (r, g, b) = (mix(0x44), mix(0x77), mix(0xaa));
+            let ink = if share > 0.5 { "white" } else { "#222" };
+            let (x, y) = (left + cell * j as f64, top + cell * i as f64);
+            let _ = write!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cell:.1}\" height=\"{cell:.1}\" \
+                 fill=\"#{r:02x}{g:02x}{b:02x}\" stroke=\"#ccc\"/>\
+                 <text x=\"{tx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" {FONT} fill=\"{ink}\">{c}</text>",
+                tx = x + cell / 2.0,
+                ty = y + cell / 2.0 + 4.0,
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<text x=\"{cx:.1}\" y=\"{ty}\" text-anchor=\"middle\" {FONT} fill=\"#555\">{x}</text>\
+         <text x=\"18\" y=\"{ly:.1}\" text-anchor=\"middle\" {FONT} fill=\"#555\" \
+         transform=\"rotate(-90 18 {ly:.1})\">{y}</text></svg>",
+        cx = left + cell * n_cols as f64 / 2.0,
+        ty = top - 26.0,
+        ly = top + cell * n_rows as f64 / 2.0,
+        x = escape(x_label),
+        y = escape(y_label)
+    );
+    s
+}
+
 fn axes(s: &mut String, left: f64, top: f64, plot_w: f64, plot_h: f64) {
     let _ = write!(
         s,
@@ -336,6 +404,14 @@ mod tests {
                 (-1.0, 1.0),
                 "rating",
                 "score",
+            ),
+            heatmap(
+                "c",
+                &["a".into(), "b <".into()],
+                &["a".into(), "b <".into()],
+                &[vec![5, 0], vec![2, 9]],
+                "predicted",
+                "true",
             ),
         ] {
             assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));

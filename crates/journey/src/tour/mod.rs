@@ -3,6 +3,7 @@
 //! and what came out, and writes `journey-report/index.html` with figures.
 //! Each chapter is one file here; later chapters add theirs.
 
+mod classification_chapter;
 mod corpus;
 mod features_chapter;
 mod ner_chapter;
@@ -121,6 +122,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = timed(|| features_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("text_to_vectors".into(), facts);
+    let (section, facts) = timed(|| classification_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("classification".into(), facts);
     let (section, facts) = timed(|| sentiment_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("sentiment".into(), facts);
