@@ -213,7 +213,7 @@ pub fn tsne(rows: &[&[f32]], config: &TsneConfig) -> Result<TsneResult, EmbedErr
             config.perplexity
         )));
     }
-    if !(config.early_exaggeration >= 1.0) {
+    if config.early_exaggeration.is_nan() || config.early_exaggeration < 1.0 {
         return Err(EmbedError::Config(format!(
             "early exaggeration must be ≥ 1, got {}",
             config.early_exaggeration
