@@ -291,7 +291,8 @@ fn tour_runs_end_to_end_and_writes_the_report() {
             .unwrap_or_else(|| panic!("report lacks {needle}"))
     };
     assert!(at("1.2 Subword tokenization") < at("1.3 Text to vectors"));
-    assert!(at("1.3 Text to vectors") < at("2.1 Text classification"));
+    assert!(at("1.3 Text to vectors") < at("1.4 Word embeddings"));
+    assert!(at("1.4 Word embeddings") < at("2.1 Text classification"));
     assert!(at("2.1 Text classification") < at("2.2 Lexicon sentiment"));
     assert!(at("2.2 Lexicon sentiment") < at("2.3 Named-entity recognition"));
     assert!(at("2.3 Named-entity recognition") < at("2.4 Topic models"));
@@ -326,6 +327,38 @@ fn tour_runs_end_to_end_and_writes_the_report() {
     }
 
     // What the chapters found, against what is known of the data.
+    // Embeddings: word2vec on the KJV puts "silver" next to "gold"; with the
+    // GloVe vectors fetched (CI fetches them), man : king :: woman : queen,
+    // WordSim-353 ρ = 0.503 (gensim's evaluate_word_pairs on the same
+    // vectors, journey-embed/tests/fixtures/glove_eval.json) and t-SNE keeps
+    // neighbourhoods better than PCA (scikit-learn: 0.978 against 0.868).
+    let emb = &v["chapters"]["embeddings"];
+    let gold: Vec<&str> = emb["word2vec"]["neighbours"]["gold"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(gold[..3].contains(&"silver"), "{gold:?}");
+    if emb["glove"]["skipped"].is_null() {
+        assert!(
+            emb["glove"]["analogies_solved"].as_u64().unwrap() >= 3,
+            "{emb}"
+        );
+        let rho = emb["glove"]["similarity"]["wordsim353"].as_f64().unwrap();
+        assert!((rho - 0.503).abs() < 0.001, "{rho}");
+        let p = &emb["projection"];
+        assert!(p["trustworthiness_tsne"].as_f64().unwrap() > 0.95, "{p}");
+        assert!(
+            (p["trustworthiness_pca"].as_f64().unwrap() - 0.8683).abs() < 1e-3,
+            "{p}"
+        );
+        for fig in ["embeddings-pca.svg", "embeddings-tsne.svg"] {
+            let svg = std::fs::read_to_string(report.join("figures").join(fig)).unwrap();
+            assert_valid_svg(&svg, fig);
+            assert!(svg.contains(">queen<"), "{fig} labels its words");
+        }
+    }
     // Classification: the same AG News pipeline scores 0.8908 (LinearSVC) and
     // 0.8882 (logistic regression) in scikit-learn
     // (journey-ml/tests/fixtures/classify_ngrams_sklearn.json).

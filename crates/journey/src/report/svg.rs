@@ -300,6 +300,74 @@ pub fn heatmap(
     s
 }
 
+/// A group name and its labelled points `(label, x, y)`.
+pub type PointGroup = (String, Vec<(String, f64, f64)>);
+
+/// Named points in the plane (e.g. word vectors projected to 2-D), one
+/// colour per group, each point labelled; the axes fit the points.
+pub fn labelled_points(title: &str, groups: &[PointGroup]) -> String {
+    let (w, h, pad, top, legend) = (800.0, 560.0, 30.0, 35.0, 160.0);
+    let all = groups
+        .iter()
+        .flat_map(|g| g.1.iter())
+        .filter(|p| p.1.is_finite() && p.2.is_finite());
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (_, x, y) in all {
+        x0 = x0.min(*x);
+        x1 = x1.max(*x);
+        y0 = y0.min(*y);
+        y1 = y1.max(*y);
+    }
+    if x0 > x1 {
+        (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+    }
+    let (sx, sy) = ((x1 - x0).max(1e-12), (y1 - y0).max(1e-12));
+    let plot_w = w - 2.0 * pad - legend;
+    let plot_h = h - top - 2.0 * pad;
+    let px = |x: f64| pad + plot_w * (x - x0) / sx;
+    let py = |y: f64| top + pad + plot_h - plot_h * (y - y0) / sy;
+    let mut s = header(w, h, title);
+    let _ = write!(
+        s,
+        "<rect x=\"{x}\" y=\"{y}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#ddd\"/>",
+        x = pad / 2.0,
+        y = top + pad / 2.0,
+        pw = plot_w + pad,
+        ph = plot_h + pad
+    );
+    const GROUP_COLORS: [&str; 10] = [
+        "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb", "#000000",
+        "#ee7733", "#009988",
+    ];
+    for (i, (name, points)) in groups.iter().enumerate() {
+        let c = GROUP_COLORS[i % GROUP_COLORS.len()];
+        for (label, x, y) in points.iter().filter(|p| p.1.is_finite() && p.2.is_finite()) {
+            let _ = write!(
+                s,
+                "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3\" fill=\"{c}\"/>\
+                 <text x=\"{tx:.1}\" y=\"{ty:.1}\" {FONT} fill=\"{c}\">{l}</text>",
+                cx = px(*x),
+                cy = py(*y),
+                tx = px(*x) + 4.0,
+                ty = py(*y) - 3.0,
+                l = escape(label)
+            );
+        }
+        let _ = write!(
+            s,
+            "<rect x=\"{lx}\" y=\"{ly}\" width=\"10\" height=\"10\" fill=\"{c}\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" {FONT}>{n}</text>",
+            lx = w - legend + 5.0,
+            ly = top + pad + 18.0 * i as f64,
+            tx = w - legend + 20.0,
+            ty = top + pad + 9.0 + 18.0 * i as f64,
+            n = escape(name)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 fn axes(s: &mut String, left: f64, top: f64, plot_w: f64, plot_h: f64) {
     let _ = write!(
         s,
@@ -405,6 +473,17 @@ mod tests {
                 "rating",
                 "score",
             ),
+            labelled_points(
+                "p",
+                &[
+                    (
+                        "g <1>".into(),
+                        vec![("a&b".into(), 0.0, 1.0), ("c".into(), 2.0, -1.0)],
+                    ),
+                    ("h".into(), vec![("d".into(), f64::NAN, 0.0)]),
+                ],
+            ),
+            labelled_points("empty", &[]),
             heatmap(
                 "c",
                 &["a".into(), "b <".into()],

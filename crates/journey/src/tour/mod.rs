@@ -5,6 +5,7 @@
 
 mod classification_chapter;
 mod corpus;
+mod embeddings_chapter;
 mod features_chapter;
 mod ner_chapter;
 mod sentiment_chapter;
@@ -122,6 +123,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = timed(|| features_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("text_to_vectors".into(), facts);
+    let (section, facts) = timed(|| embeddings_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("embeddings".into(), facts);
     let (section, facts) = timed(|| classification_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("classification".into(), facts);
