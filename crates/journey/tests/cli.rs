@@ -358,6 +358,11 @@ fn tour_runs_end_to_end_and_writes_the_report() {
             assert_valid_svg(&svg, fig);
             assert!(svg.contains(">queen<"), "{fig} labels its words");
         }
+    } else {
+        assert!(
+            std::env::var("JOURNEY_REQUIRE_DATA").as_deref() != Ok("1"),
+            "JOURNEY_REQUIRE_DATA=1 but the GloVe steps were skipped: {emb}"
+        );
     }
     // Classification: the same AG News pipeline scores 0.8908 (LinearSVC) and
     // 0.8882 (logistic regression) in scikit-learn
@@ -2018,4 +2023,126 @@ fn classify_explain_lists_class_features() {
         .output()
         .unwrap();
     assert_clean_failure(&out, "m.json");
+}
+
+/// `embed project` places words by PCA exactly as scikit-learn's PCA does
+/// (tools/reference/projection_golden.py, 84 GloVe words) and by t-SNE, and
+/// draws them; bad word lists are named.
+#[test]
+fn embed_project_matches_sklearn_pca() {
+    let glove = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|h| h.join(".cache/journey/models/glove-6b-50d/vectors.npy"));
+    let models = std::env::var_os("JOURNEY_MODELS").map(PathBuf::from);
+    let have = models
+        .map(|m| m.join("glove-6b-50d/vectors.npy").exists())
+        .unwrap_or(false)
+        || glove.is_some_and(|p| p.exists());
+    if !have {
+        assert!(
+            std::env::var("JOURNEY_REQUIRE_DATA").as_deref() != Ok("1"),
+            "JOURNEY_REQUIRE_DATA=1 but GloVe is not fetched (fetch-models glove)"
+        );
+        return;
+    }
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../journey-embed/tests/fixtures/projection_sklearn.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let words: Vec<&str> = golden["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("words.txt");
+    std::fs::write(&list, format!("# plot words\n{}\n", words.join("\n"))).unwrap();
+    let svg = dir.path().join("pca.svg");
+    let out = journey()
+        .args([
+            "embed",
+            "project",
+            "--json",
+            "--method",
+            "pca",
+            "--vectors",
+            "glove-6b-50d",
+        ])
+        .arg("--words-file")
+        .arg(&list)
+        .arg("--svg")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), words.len());
+    for (p, want) in points
+        .iter()
+        .zip(golden["pca"]["projection"].as_array().unwrap())
+    {
+        for (axis, k) in ["x", "y"].iter().enumerate() {
+            let (a, b) = (p[*k].as_f64().unwrap(), want[axis].as_f64().unwrap());
+            assert!((a - b).abs() < 1e-4, "{}: {a} vs {b}", p["word"]);
+        }
+    }
+    let want = golden["pca"]["trustworthiness_5"].as_f64().unwrap();
+    assert!((v["trustworthiness_5"].as_f64().unwrap() - want).abs() < 1e-9);
+    assert_valid_svg(&std::fs::read_to_string(&svg).unwrap(), "pca.svg");
+
+    let out = journey()
+        .args([
+            "embed",
+            "project",
+            "--json",
+            "--vectors",
+            "glove-6b-50d",
+            "--perplexity",
+            "10",
+        ])
+        .arg("--words-file")
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trust = v["trustworthiness_5"].as_f64().unwrap();
+    let sk = golden["tsne"]["trustworthiness_5"].as_f64().unwrap();
+    assert!(
+        (trust - sk).abs() <= 0.02,
+        "t-SNE trustworthiness {trust} vs scikit-learn {sk}"
+    );
+
+    let out = journey()
+        .args([
+            "embed",
+            "project",
+            "--vectors",
+            "glove-6b-50d",
+            "king",
+            "queen",
+            "qzxv",
+        ])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "qzxv");
+    let out = journey()
+        .args([
+            "embed",
+            "project",
+            "--vectors",
+            "glove-6b-50d",
+            "--perplexity",
+            "50",
+        ])
+        .args(["king", "queen", "man", "woman"])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "perplexity");
 }

@@ -14,8 +14,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use journey_data::{Catalog, Resolver};
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
+use journey_embed::pca::Pca;
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet, GLOVE_6B_50D};
 use journey_embed::similarity::{AnalogyMethod, CosineIndex};
+use journey_embed::tsne::{trustworthiness, tsne, TsneConfig};
 use journey_embed::word2vec::{train_file, Word2VecConfig};
 use journey_embed::{read_vectors, write_vectors, Embeddings, VectorFormat};
 
@@ -60,6 +62,36 @@ pub enum EmbedCommand {
         #[arg(long)]
         cosmul: bool,
     },
+    /// Place words in 2-D by PCA or t-SNE (coordinates, and an SVG plot).
+    Project(ProjectArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ProjectArgs {
+    #[arg(long, value_name = "FILE")]
+    vectors: String,
+    /// The words to place (or --words-file).
+    words: Vec<String>,
+    /// A file of words, one per line (blank lines and `#` comments skipped).
+    #[arg(long, value_name = "FILE")]
+    words_file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "tsne")]
+    method: ProjectMethod,
+    /// t-SNE perplexity (default: 30, or (words − 1) / 3 for fewer than 91 words).
+    #[arg(long)]
+    perplexity: Option<f64>,
+    /// t-SNE iterations.
+    #[arg(long, default_value_t = 1000)]
+    max_iter: usize,
+    /// Also draw the words to this SVG file.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectMethod {
+    Pca,
+    Tsne,
 }
 
 #[derive(Args, Debug)]
@@ -263,7 +295,114 @@ pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
             })?;
             print_scored(g, &n)
         }
+        EmbedCommand::Project(a) => project(g, a),
     }
+}
+
+fn project(g: &Global, a: ProjectArgs) -> Result<()> {
+    let mut words = a.words.clone();
+    if let Some(f) = &a.words_file {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("--words-file: cannot read {}", f.display()))?;
+        words.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    anyhow::ensure!(
+        words.len() >= 3,
+        "give at least 3 words to place (arguments or --words-file), got {}",
+        words.len()
+    );
+    let emb = load(&a.vectors)?;
+    let missing: Vec<&str> = words
+        .iter()
+        .filter(|w| emb.index_of(w).is_none())
+        .map(String::as_str)
+        .collect();
+    anyhow::ensure!(
+        missing.is_empty(),
+        "not in {}: {}",
+        a.vectors,
+        missing.join(", ")
+    );
+    let rows: Vec<&[f32]> = words.iter().filter_map(|w| emb.get(w)).collect();
+    let (points, detail) = match a.method {
+        ProjectMethod::Pca => {
+            let pca = Pca::fit(&rows, 2)?;
+            let pts: Vec<[f64; 2]> = pca
+                .transform(&rows)?
+                .into_iter()
+                .map(|p| [p[0], p[1]])
+                .collect();
+            let detail =
+                serde_json::json!({ "explained_variance_ratio": pca.explained_variance_ratio });
+            (pts, detail)
+        }
+        ProjectMethod::Tsne => {
+            let perplexity = a
+                .perplexity
+                .unwrap_or_else(|| 30f64.min((words.len() as f64 - 1.0) / 3.0));
+            let r = tsne(
+                &rows,
+                &TsneConfig {
+                    perplexity,
+                    max_iter: a.max_iter,
+                    ..TsneConfig::default()
+                },
+            )?;
+            let detail = serde_json::json!({
+                "perplexity": perplexity,
+                "kl_divergence": r.kl_divergence,
+                "iterations": r.n_iter,
+            });
+            (r.points, detail)
+        }
+    };
+    let trust = if 2 * 5 < words.len() {
+        Some(trustworthiness(&rows, &points, 5))
+    } else {
+        None
+    };
+    if let Some(path) = &a.svg {
+        let group = vec![(
+            a.vectors.clone(),
+            words
+                .iter()
+                .zip(&points)
+                .map(|(w, p)| (w.clone(), p[0], p[1]))
+                .collect(),
+        )];
+        let title = match a.method {
+            ProjectMethod::Pca => "PCA",
+            ProjectMethod::Tsne => "t-SNE",
+        };
+        crate::report::write_atomic(
+            path,
+            crate::report::svg::labelled_points(title, &group).as_bytes(),
+        )?;
+    }
+    if g.json {
+        let pts: Vec<_> = words
+            .iter()
+            .zip(&points)
+            .map(|(w, p)| serde_json::json!({ "word": w, "x": p[0], "y": p[1] }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "method": format!("{:?}", a.method).to_lowercase(), "points": pts, "trustworthiness_5": trust, "detail": detail })
+        );
+    } else {
+        for (w, p) in words.iter().zip(&points) {
+            println!("{w}\t{:.6}\t{:.6}", p[0], p[1]);
+        }
+        if let Some(t) = trust {
+            eprintln!("trustworthiness (5 neighbours): {t:.4}");
+        }
+    }
+    Ok(())
 }
 
 fn print_scored(g: &Global, n: &[(String, f32)]) -> Result<()> {
