@@ -4,6 +4,7 @@
 //! read and written; nearest neighbours, analogies and the standard
 //! similarity and analogy evaluations, checked against gensim on real data.
 
+pub mod checkpoint;
 pub mod error;
 pub mod evaluation;
 pub mod fasttext_supervised;

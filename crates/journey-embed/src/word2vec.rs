@@ -22,12 +22,15 @@
 //!   epochs' words;
 //! * Hogwild (Recht et al. 2011): threads train on disjoint shards of the
 //!   corpus and update the shared matrices without locks. With one thread
-//!   and a seed the result is deterministic.
+//!   and a seed the result is deterministic;
+//! * checkpoints ([`TrainControl`]): the matrices after every epoch, in
+//!   safetensors; a resumed run continues the same schedule.
 //!
 //! Cost per epoch: O(N·2w·(K+1)·d) for N words, window w, K negatives,
 //! dimension d (hierarchical softmax: K+1 → log₂ V). Memory: two V×d
 //! matrices, the encoded corpus (4 bytes a token) and the sampling table.
 
+use crate::checkpoint::{vocab_fingerprint, Checkpoint, CheckpointMeta};
 use crate::huffman::{huffman_codes, HuffmanCode};
 use crate::{EmbedError, Embeddings};
 use rustc_hash::FxHashMap;
@@ -198,6 +201,18 @@ impl Hogwild {
             ptr: v.as_mut_ptr(),
             len: v.len(),
         }
+    }
+    /// The whole matrix, read between epochs (no training thread running).
+    fn snapshot(&self) -> Vec<f32> {
+        // SAFETY: `ptr` is valid for `len` floats for the model's lifetime;
+        // callers hold no row borrows and no thread is writing.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }.to_vec()
+    }
+    /// Overwrites the whole matrix (before training, on resume).
+    fn fill_from(&self, data: &[f32]) {
+        assert_eq!(data.len(), self.len);
+        // SAFETY: as `snapshot`; no other borrow of the buffer is live.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }.copy_from_slice(data);
     }
     #[inline]
     #[allow(clippy::mut_from_ref)]
@@ -387,10 +402,45 @@ pub struct Word2Vec {
     pub vectors: Embeddings,
     /// Corpus words seen per epoch (after dropping out-of-vocabulary ones).
     pub words_per_epoch: u64,
+    /// Epochs completed (fewer than `epochs` when stopped early).
+    pub epochs_done: usize,
+}
+
+/// Checkpointing of a training run; `Default`: none.
+#[derive(Debug, Clone, Default)]
+pub struct TrainControl<'a> {
+    /// Written after every epoch (safetensors, see [`crate::checkpoint`]).
+    pub checkpoint: Option<&'a Path>,
+    /// Go on from `checkpoint` if it exists: same corpus vocabulary and
+    /// settings required (the thread count may differ).
+    pub resume: bool,
+    /// Stop after this many epochs in this run (the checkpoint keeps the rest).
+    pub stop_after: Option<usize>,
 }
 
 /// Trains on whitespace-tokenised `text` (one sentence per line).
 pub fn train(text: &str, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
+    train_controlled(text, cfg, &TrainControl::default())
+}
+
+/// The settings a checkpoint must share with the run resuming it.
+fn resumable_config(cfg: &Word2VecConfig) -> serde_json::Value {
+    let mut c = serde_json::to_value(cfg).unwrap_or_default();
+    if let Some(m) = c.as_object_mut() {
+        m.remove("threads");
+    }
+    c
+}
+
+/// [`train`] with checkpoints: with one thread, a run stopped after epoch k
+/// and resumed gives exactly the vectors of an uninterrupted run (the
+/// per-epoch random streams and the learning-rate schedule depend only on
+/// the seed, the epoch and the words done).
+pub fn train_controlled(
+    text: &str,
+    cfg: &Word2VecConfig,
+    control: &TrainControl,
+) -> Result<Word2Vec, EmbedError> {
     cfg.validate()?;
     let vocab = build_vocab(text, cfg.min_count);
     if vocab.words.is_empty() {
@@ -461,9 +511,51 @@ pub fn train(text: &str, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
         sigmoid: exp_table(),
     };
 
+    let fingerprint = vocab_fingerprint(
+        vocab
+            .words
+            .iter()
+            .map(String::as_str)
+            .zip(vocab.counts.iter().copied()),
+    );
+    let mut start_epoch = 0;
+    if let Some(path) = control.checkpoint.filter(|p| control.resume && p.exists()) {
+        let ck = Checkpoint::load(path)?;
+        let bad = |m: String| EmbedError::Invalid(format!("{}: {m}", path.display()));
+        if ck.meta.algorithm != "word2vec" {
+            return Err(bad(format!(
+                "a {} checkpoint, not word2vec",
+                ck.meta.algorithm
+            )));
+        }
+        if ck.meta.config != resumable_config(cfg) {
+            return Err(bad(format!(
+                "made with other settings ({}); resume with the same ones",
+                ck.meta.config
+            )));
+        }
+        if (ck.meta.vocab_size, ck.meta.vocab_fingerprint) != (v, fingerprint) {
+            return Err(bad(
+                "made on another corpus (its vocabulary differs from this one's)".into(),
+            ));
+        }
+        model.syn0.fill_from(ck.tensor("syn0", v, d)?);
+        if cfg.negative > 0 {
+            model.syn1neg.fill_from(ck.tensor("syn1neg", v, d)?);
+        }
+        if cfg.hs {
+            model.syn1.fill_from(ck.tensor("syn1", v, d)?);
+        }
+        start_epoch = ck.meta.epochs_done.min(cfg.epochs);
+    }
+
     let per_epoch: u64 = corpus.iter().map(|s| s.len() as u64).sum();
     let grand = (per_epoch * cfg.epochs as u64).max(1) as f64;
-    let done = AtomicU64::new(0);
+    let done = AtomicU64::new(per_epoch * start_epoch as u64);
+    let last_epoch = match control.stop_after {
+        Some(n) => (start_epoch + n).min(cfg.epochs),
+        None => cfg.epochs,
+    };
     let threads = cfg.threads.min(corpus.len().max(1));
     // Contiguous shards with about the same number of words.
     let mut bounds = vec![0usize];
@@ -475,7 +567,7 @@ pub fn train(text: &str, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
         }
     }
     bounds.push(corpus.len());
-    for epoch in 0..cfg.epochs {
+    for epoch in start_epoch..last_epoch {
         std::thread::scope(|scope| {
             for t in 0..threads {
                 let shard = &corpus[bounds[t]..bounds[t + 1].max(bounds[t])];
@@ -498,6 +590,26 @@ pub fn train(text: &str, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
                 });
             }
         });
+        if let Some(path) = control.checkpoint {
+            let mut tensors = vec![("syn0".to_string(), v, d, model.syn0.snapshot())];
+            if cfg.negative > 0 {
+                tensors.push(("syn1neg".into(), v, d, model.syn1neg.snapshot()));
+            }
+            if cfg.hs {
+                tensors.push(("syn1".into(), v, d, model.syn1.snapshot()));
+            }
+            Checkpoint {
+                meta: CheckpointMeta {
+                    algorithm: "word2vec".into(),
+                    config: resumable_config(cfg),
+                    epochs_done: epoch + 1,
+                    vocab_size: v,
+                    vocab_fingerprint: fingerprint,
+                },
+                tensors,
+            }
+            .save(path)?;
+        }
     }
     drop(model);
     let vectors = Embeddings::new(vocab.words.clone(), d, syn0)?;
@@ -505,11 +617,21 @@ pub fn train(text: &str, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
         vocab,
         vectors,
         words_per_epoch: per_epoch,
+        epochs_done: last_epoch.max(start_epoch),
     })
 }
 
 /// Reads a corpus file and trains on it.
 pub fn train_file(path: &Path, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedError> {
+    train_file_controlled(path, cfg, &TrainControl::default())
+}
+
+/// [`train_file`] with checkpoints ([`train_controlled`]).
+pub fn train_file_controlled(
+    path: &Path,
+    cfg: &Word2VecConfig,
+    control: &TrainControl,
+) -> Result<Word2Vec, EmbedError> {
     let text = std::fs::read_to_string(path).map_err(|e| EmbedError::io(path, e))?;
     if text.split_whitespace().next().is_none() {
         return Err(EmbedError::Empty(format!(
@@ -517,5 +639,5 @@ pub fn train_file(path: &Path, cfg: &Word2VecConfig) -> Result<Word2Vec, EmbedEr
             path.display()
         )));
     }
-    train(&text, cfg)
+    train_controlled(&text, cfg, control)
 }

@@ -128,3 +128,72 @@ fn bad_settings_and_empty_corpus_are_errors() {
     let empty = train("   \n", &Word2VecConfig::default());
     assert!(empty.unwrap_err().to_string().contains("no word occurs"));
 }
+
+/// A run stopped after one epoch and resumed from its checkpoint ends with
+/// the same bits as an uninterrupted run (one thread); a checkpoint made with
+/// other settings, on another corpus, or truncated is refused by name.
+#[test]
+fn checkpoint_resume_equals_uninterrupted_training() {
+    use journey_embed::word2vec::{train_controlled, TrainControl};
+    let Some(text) = corpus() else { return };
+    let cfg = Word2VecConfig {
+        dim: 20,
+        ..cfg(false, false, 3)
+    };
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let straight = train(&text, &cfg).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ck = dir.path().join("w2v.safetensors");
+    let first = train_controlled(
+        &text,
+        &cfg,
+        &TrainControl {
+            checkpoint: Some(&ck),
+            resume: true,
+            stop_after: Some(1),
+        },
+    )
+    .unwrap();
+    assert_eq!(first.epochs_done, 1);
+    assert_ne!(bits(first.vectors.data()), bits(straight.vectors.data()));
+    let resumed = train_controlled(
+        &text,
+        &cfg,
+        &TrainControl {
+            checkpoint: Some(&ck),
+            resume: true,
+            stop_after: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(resumed.epochs_done, 3);
+    assert_eq!(bits(resumed.vectors.data()), bits(straight.vectors.data()));
+
+    let resume = TrainControl {
+        checkpoint: Some(&ck),
+        resume: true,
+        stop_after: None,
+    };
+    let other = Word2VecConfig {
+        window: 3,
+        ..cfg.clone()
+    };
+    let e = train_controlled(&text, &other, &resume)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("other settings") && e.contains("w2v.safetensors"),
+        "{e}"
+    );
+    let half: String = text.lines().take(2000).map(|l| format!("{l}\n")).collect();
+    let e = train_controlled(&half, &cfg, &resume)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("another corpus"), "{e}");
+    let bytes = std::fs::read(&ck).unwrap();
+    std::fs::write(&ck, &bytes[..bytes.len() / 2]).unwrap();
+    let e = train_controlled(&text, &cfg, &resume)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("w2v.safetensors"), "{e}");
+}

@@ -2146,3 +2146,59 @@ fn embed_project_matches_sklearn_pca() {
         .unwrap();
     assert_clean_failure(&out, "perplexity");
 }
+
+/// `embed train --checkpoint --stop-after` then `--resume` writes the same
+/// vectors as one uninterrupted run (one thread).
+#[test]
+fn embed_train_resumes_from_a_checkpoint() {
+    let Some(corpus) = testdata::file("corpora/lee/lee_background.cor") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (straight, resumed, ck) = (
+        dir.path().join("a.txt"),
+        dir.path().join("b.txt"),
+        dir.path().join("ck.safetensors"),
+    );
+    let base = |out: &std::path::Path| {
+        let mut c = journey();
+        c.args([
+            "--threads",
+            "1",
+            "-q",
+            "embed",
+            "train",
+            "--dim",
+            "16",
+            "--epochs",
+            "3",
+        ])
+        .arg("--input")
+        .arg(&corpus)
+        .arg("--out")
+        .arg(out);
+        c
+    };
+    let out = base(&straight).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = base(&resumed)
+        .args(["--stop-after", "2", "--checkpoint"])
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!resumed.exists(), "no vectors before the last epoch");
+    let out = base(&resumed)
+        .arg("--resume")
+        .arg("--checkpoint")
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&straight).unwrap(),
+        std::fs::read(&resumed).unwrap()
+    );
+    let out = base(&resumed).arg("--resume").output().unwrap();
+    assert_clean_failure(&out, "--checkpoint");
+}

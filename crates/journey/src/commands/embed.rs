@@ -18,7 +18,7 @@ use journey_embed::pca::Pca;
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet, GLOVE_6B_50D};
 use journey_embed::similarity::{AnalogyMethod, CosineIndex};
 use journey_embed::tsne::{trustworthiness, tsne, TsneConfig};
-use journey_embed::word2vec::{train_file, Word2VecConfig};
+use journey_embed::word2vec::{train_file_controlled, TrainControl, Word2VecConfig};
 use journey_embed::{read_vectors, write_vectors, Embeddings, VectorFormat};
 
 use crate::output::{print_table, Global};
@@ -132,6 +132,15 @@ pub struct TrainArgs {
     /// word2vec binary instead of text.
     #[arg(long)]
     binary: bool,
+    /// Save the model here after every epoch (safetensors).
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// Go on from --checkpoint if it exists (same corpus and settings).
+    #[arg(long, requires = "checkpoint")]
+    resume: bool,
+    /// Stop after N epochs of this run (resume later with --resume).
+    #[arg(long, value_name = "N", requires = "checkpoint")]
+    stop_after: Option<usize>,
 }
 
 /// Loads `--vectors`: a file, or `glove-6b-50d` (the fetched GloVe).
@@ -173,7 +182,23 @@ pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
                 seed: a.seed,
                 ..Word2VecConfig::default()
             };
-            let m = train_file(&a.input, &cfg)?;
+            let control = TrainControl {
+                checkpoint: a.checkpoint.as_deref(),
+                resume: a.resume,
+                stop_after: a.stop_after,
+            };
+            let m = train_file_controlled(&a.input, &cfg, &control)?;
+            if m.epochs_done < cfg.epochs {
+                if !g.quiet {
+                    eprintln!(
+                        "stopped after epoch {} of {}; checkpoint in {} (go on with --resume)",
+                        m.epochs_done,
+                        cfg.epochs,
+                        a.checkpoint.as_deref().unwrap_or(Path::new("?")).display()
+                    );
+                }
+                return Ok(());
+            }
             let fmt = if a.binary {
                 VectorFormat::Binary
             } else {
