@@ -22,11 +22,12 @@
 //! * the output vector of a word is w_i + w̃_i (`glove.c`'s `-model 2`).
 //!
 //! Cost per epoch: O(E·d) for E non-zero entries and dimension d, plus the
-//! O(E) shuffle. Memory: the entries (16 bytes each), the permutation (4 bytes
-//! each), and four V×(d+1) `f32` arrays (W, W̃, and their squared-gradient
-//! sums).
+//! O(E) shuffle. Memory: the counted entries (16 bytes each) turned into
+//! training examples (16 bytes each: the cell, f(x) and ln x precomputed in
+//! `f32`, shuffled in place each epoch), and four V×(d+1) `f32` arrays (W,
+//! W̃, and their squared-gradient sums).
 
-use crate::glove_cooccur::{cooccur, cooccur_file, Cooc, CooccurConfig, Cooccurrences};
+use crate::glove_cooccur::{cooccur, cooccur_file, CooccurConfig, Cooccurrences};
 use crate::word2vec::Vocab;
 use crate::{EmbedError, Embeddings};
 use serde::{Deserialize, Serialize};
@@ -189,41 +190,61 @@ impl Shared {
     }
 }
 
-/// One AdaGrad step on entry (i, j, x); returns ½·f·diff².
+/// One training example: the cell, its weight f(x) and ln x, precomputed.
+#[derive(Clone, Copy)]
+struct Example {
+    i: u32,
+    j: u32,
+    f: f32,
+    ln_x: f32,
+}
+
 #[inline]
-#[allow(clippy::too_many_arguments)]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut s = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            s[k] += x[k] * y[k];
+        }
+    }
+    let mut t = s.iter().sum::<f32>();
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
+}
+
+/// One AdaGrad step on an example; returns ½·f·diff². Rows hold d vector
+/// components then the bias.
+#[inline]
 fn step(
     w: &mut [f32],
     c: &mut [f32],
     gw: &mut [f32],
     gc: &mut [f32],
-    x: f64,
-    cfg: &GloveConfig,
-    d: usize,
+    ex: Example,
+    eta: f32,
+    clip: f32,
 ) -> f64 {
-    let mut dot = 0f32;
-    for k in 0..d {
-        dot += w[k] * c[k];
-    }
-    let diff = f64::from(dot + w[d] + c[d]) - x.ln();
-    let fdiff = if x > cfg.x_max {
-        diff
-    } else {
-        (x / cfg.x_max).powf(cfg.alpha) * diff
-    };
+    let d = w.len() - 1;
+    let diff = dot(&w[..d], &c[..d]) + w[d] + c[d] - ex.ln_x;
+    let fdiff = ex.f * diff;
     if !fdiff.is_finite() {
         return 0.0;
     }
-    let cost = 0.5 * fdiff * diff;
-    let g = (fdiff * f64::from(cfg.learning_rate)) as f32;
-    let clip = cfg.grad_clip;
+    let cost = 0.5 * f64::from(fdiff) * f64::from(diff);
+    let g = fdiff * eta;
+    let (wv, cv) = (&mut w[..d], &mut c[..d]);
+    let (gwv, gcv) = (&mut gw[..d], &mut gc[..d]);
     for k in 0..d {
-        let t1 = (g * c[k]).clamp(-clip, clip);
-        let t2 = (g * w[k]).clamp(-clip, clip);
-        w[k] -= t1 / gw[k].sqrt();
-        c[k] -= t2 / gc[k].sqrt();
-        gw[k] += t1 * t1;
-        gc[k] += t2 * t2;
+        let t1 = (g * cv[k]).clamp(-clip, clip);
+        let t2 = (g * wv[k]).clamp(-clip, clip);
+        wv[k] -= t1 / gwv[k].sqrt();
+        cv[k] -= t2 / gcv[k].sqrt();
+        gwv[k] += t1 * t1;
+        gcv[k] += t2 * t2;
     }
     w[d] -= g / gw[d].sqrt();
     c[d] -= g / gc[d].sqrt();
@@ -261,36 +282,54 @@ pub fn train_cooccurrences(
         .map(|_| ((rng.unit() - 0.5) / d as f64) as f32)
         .collect();
     let mut gradsq = vec![1f32; 2 * v * width];
-    let entries = &co.entries;
-    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-    let threads = cfg.threads.min(entries.len());
+    let n = co.entries.len();
+    let mut examples: Vec<Example> = co
+        .entries
+        .iter()
+        .map(|e| Example {
+            i: e.i,
+            j: e.j,
+            f: if e.x > cfg.x_max {
+                1.0
+            } else {
+                (e.x / cfg.x_max).powf(cfg.alpha) as f32
+            },
+            ln_x: e.x.ln() as f32,
+        })
+        .collect();
+    let vocab = co.vocab;
+    let shards = co.shards;
+    drop(co.entries);
+    let threads = cfg.threads.min(n);
+    let (eta, clip) = (cfg.learning_rate, cfg.grad_clip);
     let mut costs = Vec::with_capacity(cfg.epochs);
     {
         let p = Shared::new(&mut params);
         let gs = Shared::new(&mut gradsq);
         for epoch in 0..cfg.epochs {
-            for k in (1..order.len()).rev() {
-                order.swap(k, rng.below(k + 1));
+            // The examples themselves are shuffled, so training reads them
+            // in sequence.
+            for k in (1..n).rev() {
+                examples.swap(k, rng.below(k + 1));
             }
-            let n = order.len();
+            let examples = &examples;
             let total: f64 = std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..threads)
                     .map(|t| {
-                        let part = &order[n * t / threads..n * (t + 1) / threads];
+                        let part = &examples[n * t / threads..n * (t + 1) / threads];
                         let (p, gs) = (&p, &gs);
                         scope.spawn(move || {
                             let mut cost = 0f64;
-                            for &e in part {
-                                let Cooc { i, j, x } = entries[e as usize];
-                                let (i, j) = (i as usize, v + j as usize);
+                            for &ex in part {
+                                let (i, j) = (ex.i as usize, v + ex.j as usize);
                                 cost += step(
                                     p.row(i, width),
                                     p.row(j, width),
                                     gs.row(i, width),
                                     gs.row(j, width),
-                                    x,
-                                    cfg,
-                                    d,
+                                    ex,
+                                    eta,
+                                    clip,
                                 );
                             }
                             cost
@@ -320,13 +359,13 @@ pub fn train_cooccurrences(
             out[i * d + k] = w[k] + c[k];
         }
     }
-    let vectors = Embeddings::new(co.vocab.words.clone(), d, out)?;
+    let vectors = Embeddings::new(vocab.words.clone(), d, out)?;
     Ok(Glove {
-        vocab: co.vocab,
+        vocab,
         vectors,
         costs,
-        entries: entries.len(),
-        shards: co.shards,
+        entries: n,
+        shards,
     })
 }
 
