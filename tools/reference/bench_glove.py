@@ -52,6 +52,7 @@ def main():
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=25)
+    ap.add_argument("--x-max", type=float, default=100.0)
     args = ap.parse_args()
     sents = []
     for f in BENCH_FILES:
@@ -72,7 +73,7 @@ def main():
     corpus.fit(kept, window=10)
     count_secs = time.time() - t
     t2 = time.time()
-    model = Glove(no_components=100, learning_rate=0.05, alpha=0.75, max_count=100, random_state=1)
+    model = Glove(no_components=100, learning_rate=0.05, alpha=0.75, max_count=args.x_max, random_state=1)
     model.fit(corpus.matrix, epochs=args.epochs, no_threads=args.threads)
     train_secs = time.time() - t2
 
@@ -84,7 +85,7 @@ def main():
     sl = kv.evaluate_word_pairs(str(ev / "simlex999.txt"))
     print(json.dumps({
         "impl": "glove-python (bicleaner-ai-glove 0.2.1)", "tokens": tokens, "vocab": len(words),
-        "entries": int(corpus.matrix.tocsr().nnz), "threads": args.threads, "epochs": args.epochs,
+        "entries": int(corpus.matrix.tocsr().nnz), "threads": args.threads, "epochs": args.epochs, "x_max": args.x_max,
         "count_seconds": count_secs, "train_seconds": train_secs, "seconds": count_secs + train_secs,
         "analogy_acc": acc, "analogy_questions": n_q,
         "wordsim_spearman": float(ws[1].statistic), "simlex_spearman": float(sl[1].statistic),

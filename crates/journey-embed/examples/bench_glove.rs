@@ -14,7 +14,7 @@
 //! for counting and for training, co-occurrence entries, the cost of each
 //! epoch, Google analogy accuracy (restrict_vocab 30,000), WordSim-353 and
 //! SimLex-999 ρ. `--memory-mb N` bounds the counting table (spilling to
-//! shards).
+//! shards); `--x-max X` changes x_max (the Stanford demo uses 10).
 
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
 use journey_embed::glove::{train_cooccurrences, GloveConfig};
@@ -58,6 +58,7 @@ fn main() {
     let threads: usize = opt("--threads", "2").parse().expect("--threads");
     let epochs: usize = opt("--epochs", "25").parse().expect("--epochs");
     let memory_mb: usize = opt("--memory-mb", "512").parse().expect("--memory-mb");
+    let x_max: f64 = opt("--x-max", "100").parse().expect("--x-max");
     let mut text = String::new();
     for f in BENCH_FILES {
         let raw = std::fs::read(data.join(f)).expect("corpus file");
@@ -79,6 +80,7 @@ fn main() {
         threads,
         seed: 1,
         memory_mb,
+        x_max,
         ..GloveConfig::default()
     };
     let t = Instant::now();
@@ -96,7 +98,7 @@ fn main() {
         serde_json::json!({
             "impl": "journey", "tokens": tokens, "vocab": m.vocab.words.len(),
             "entries": m.entries, "shards": m.shards,
-            "threads": threads, "epochs": epochs,
+            "threads": threads, "epochs": epochs, "x_max": x_max,
             "count_seconds": count_secs, "train_seconds": train_secs,
             "seconds": count_secs + train_secs,
             "costs": m.costs,
