@@ -8,6 +8,8 @@ pub mod checkpoint;
 pub mod error;
 pub mod evaluation;
 pub mod fasttext_supervised;
+pub mod glove;
+pub mod glove_cooccur;
 pub mod huffman;
 pub mod npy;
 pub mod parquet_strings;

@@ -2202,3 +2202,73 @@ fn embed_train_resumes_from_a_checkpoint() {
     let out = base(&resumed).arg("--resume").output().unwrap();
     assert_clean_failure(&out, "--checkpoint");
 }
+
+/// `embed train --algorithm glove` on a tiny real corpus writes readable
+/// vectors and logs each epoch's cost; bad settings and an empty corpus are
+/// clean errors naming the flag or the file.
+#[test]
+fn embed_train_glove_and_clear_errors() {
+    let Some(corpus) = testdata::file("corpora/lee/lee.cor") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let vecs = dir.path().join("glove.txt");
+    let glove = |extra: &[&str], input: &std::path::Path, out: &std::path::Path| {
+        journey()
+            .args(["embed", "train", "--algorithm", "glove", "--threads", "1"])
+            .args(extra)
+            .arg("--input")
+            .arg(input)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let out = glove(
+        &[
+            "--dim",
+            "8",
+            "--window",
+            "5",
+            "--epochs",
+            "3",
+            "--min-count",
+            "2",
+        ],
+        &corpus,
+        &vecs,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("epoch 3/3: cost"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&vecs).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<usize> = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(header[1], 8);
+    assert!(header[0] > 100, "{header:?}");
+    assert_eq!(lines.count(), header[0]);
+    let out = journey()
+        .args(["embed", "neighbours", "-k", "2", "--vectors"])
+        .arg(&vecs)
+        .arg("the")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let x = dir.path().join("x");
+    assert_clean_failure(&glove(&["--dim", "0"], &corpus, &x), "--dim");
+    assert_clean_failure(&glove(&["--x-max", "0"], &corpus, &x), "--x-max");
+    assert_clean_failure(&glove(&["--memory-mb", "0"], &corpus, &x), "--memory-mb");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n \n").unwrap();
+    assert_clean_failure(&glove(&[], &empty, &x), "empty.txt has no words");
+    assert_clean_failure(
+        &glove(&[], &dir.path().join("missing.txt"), &x),
+        "missing.txt",
+    );
+    assert!(!x.exists());
+}

@@ -2,7 +2,9 @@
 //!
 //! `train` learns word2vec vectors (skip-gram or CBOW, negative sampling or
 //! hierarchical softmax) from a whitespace-tokenised corpus, one sentence per
-//! line, and writes them in word2vec text or binary format. `eval` scores
+//! line, and writes them in word2vec text or binary format; with
+//! `--algorithm glove` it counts co-occurrences (spilling to disk past
+//! `--memory-mb`) and fits GloVe, logging the cost of each epoch. `eval` scores
 //! vectors on the Google analogies (gensim's rules, top 30,000 words) and on
 //! word-pair similarity sets (Spearman ρ, Pearson r). `neighbours` and
 //! `analogy` query a vector file. `--vectors glove-6b-50d` names the GloVe
@@ -96,7 +98,7 @@ pub enum ProjectMethod {
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// Only `word2vec` for now.
+    /// `word2vec` or `glove`.
     #[arg(long, default_value = "word2vec")]
     algorithm: String,
     /// Skip-gram.
@@ -141,6 +143,26 @@ pub struct TrainArgs {
     /// Stop after N epochs of this run (resume later with --resume).
     #[arg(long, value_name = "N", requires = "checkpoint")]
     stop_after: Option<usize>,
+    #[command(flatten)]
+    glove: GloveArgs,
+}
+
+/// Settings only `--algorithm glove` reads; --dim, --window, --epochs,
+/// --min-count, --seed and --threads are shared with word2vec.
+#[derive(Args, Debug)]
+pub struct GloveArgs {
+    /// GloVe: co-occurrence count at which the weight f(x) reaches 1.
+    #[arg(long, default_value_t = 100.0)]
+    x_max: f64,
+    /// GloVe: exponent of the weight f(x) = (x / x_max)^a.
+    #[arg(long, default_value_t = 0.75)]
+    weight_alpha: f64,
+    /// GloVe: AdaGrad's initial learning rate.
+    #[arg(long, default_value_t = 0.05)]
+    eta: f32,
+    /// GloVe: memory for co-occurrence counting before spilling to disk (MiB).
+    #[arg(long, default_value_t = 512)]
+    memory_mb: usize,
 }
 
 /// Loads `--vectors`: a file, or `glove-6b-50d` (the fetched GloVe).
@@ -162,10 +184,11 @@ fn catalog_file(name: &str, flag: &str) -> Result<PathBuf> {
 
 pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
     match cmd {
+        EmbedCommand::Train(a) if a.algorithm == "glove" => train_glove(g, &a),
         EmbedCommand::Train(a) => {
             anyhow::ensure!(
                 a.algorithm == "word2vec",
-                "--algorithm {}: only word2vec is implemented",
+                "--algorithm {}: choose word2vec or glove",
                 a.algorithm
             );
             let cfg = Word2VecConfig {
@@ -426,6 +449,54 @@ fn project(g: &Global, a: ProjectArgs) -> Result<()> {
         if let Some(t) = trust {
             eprintln!("trustworthiness (5 neighbours): {t:.4}");
         }
+    }
+    Ok(())
+}
+
+/// `journey embed train --algorithm glove`: counts, trains and writes
+/// W + W̃, logging the cost of every epoch.
+fn train_glove(g: &Global, a: &TrainArgs) -> Result<()> {
+    anyhow::ensure!(
+        a.checkpoint.is_none(),
+        "--checkpoint: only word2vec training keeps checkpoints so far"
+    );
+    let cfg = journey_embed::glove::GloveConfig {
+        dim: a.dim,
+        window: a.window,
+        min_count: a.min_count,
+        x_max: a.glove.x_max,
+        alpha: a.glove.weight_alpha,
+        learning_rate: a.glove.eta,
+        epochs: a.epochs,
+        threads: g.threads.unwrap_or_else(rayon::current_num_threads),
+        seed: a.seed,
+        memory_mb: a.glove.memory_mb,
+        ..journey_embed::glove::GloveConfig::default()
+    };
+    let pb = g.spinner(format!("GloVe: counting {}", a.input.display()));
+    let m = journey_embed::glove::train_file(&a.input, &cfg, |epoch, cost| {
+        pb.set_message(format!(
+            "GloVe: epoch {epoch}/{}, cost {cost:.6}",
+            cfg.epochs
+        ));
+        tracing::info!("epoch {epoch}/{}: cost {cost:.6}", cfg.epochs);
+    })?;
+    pb.finish_and_clear();
+    let fmt = if a.binary {
+        VectorFormat::Binary
+    } else {
+        VectorFormat::Text
+    };
+    write_vectors(&m.vectors, &a.out, fmt)?;
+    if !g.quiet {
+        eprintln!(
+            "{} words x {} dims, {} co-occurrence entries ({} spilled shards) -> {}",
+            m.vectors.len(),
+            m.vectors.dim(),
+            m.entries,
+            m.shards,
+            a.out.display()
+        );
     }
     Ok(())
 }
