@@ -7,6 +7,7 @@
 pub mod error;
 pub mod evaluation;
 pub mod fasttext_supervised;
+pub mod hnsw;
 pub mod huffman;
 pub mod npy;
 pub mod parquet_strings;
