@@ -30,8 +30,10 @@
 //! for bit; queries are read-only and may run in parallel (rayon).
 //!
 //! Cost: build O(n · log n · ef_construction · M · d) expected time; memory
-//! the n·d unit matrix plus about n·(M0 + M/(M−1)·… ≈ M0 + 1.1·M) `u32`
-//! links. A query visits O(log n · ef · M0) nodes, each one dot product.
+//! the n·d unit matrix, n·M0 `u32` layer-0 slots, and M `u32` per upper
+//! layer of a row, 1/(M−1) upper layers per row on average (about n `u32`
+//! in all). A query visits O(log n + ef · M0) nodes, one dot product each
+//! (the paper's O(log n) scaling).
 //!
 //! ## File format (version 1, little-endian)
 //!
