@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod fasttext_supervised;
 pub mod glove;
 pub mod glove_cooccur;
+pub mod hnsw;
 pub mod huffman;
 pub mod npy;
 pub mod parquet_strings;

@@ -2272,3 +2272,84 @@ fn embed_train_glove_and_clear_errors() {
     );
     assert!(!x.exists());
 }
+
+#[test]
+fn embed_neighbours_approximate_and_index() {
+    // Vectors gensim wrote (crates/journey-embed/tests/fixtures/gensim_vectors).
+    let vectors = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../journey-embed/tests/fixtures/gensim_vectors/w2v.txt");
+    let neighbours = |extra: &[&str]| {
+        let out = journey()
+            .args(["--json", "embed", "neighbours", "--vectors"])
+            .arg(&vectors)
+            .args(["government", "-k", "5"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let exact = neighbours(&[]);
+    assert_eq!(exact.as_array().unwrap().len(), 5);
+    // ef ≥ vocabulary: the graph search is exhaustive.
+    assert_eq!(neighbours(&["--approximate", "--ef", "500"]), exact);
+
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("w2v.hnsw");
+    let out = journey()
+        .args(["--quiet", "embed", "index", "--vectors"])
+        .arg(&vectors)
+        .arg("--out")
+        .arg(&index)
+        .args(["--m", "8", "--ef-construction", "50"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let idx = index.to_str().unwrap();
+    assert_eq!(
+        neighbours(&["--approximate", "--index", idx, "--ef", "500"]),
+        exact
+    );
+
+    // The index refuses other vectors, and a damaged file.
+    let other = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../journey-embed/tests/fixtures/gensim_vectors/fasttext.vec");
+    let out = journey()
+        .args([
+            "embed",
+            "neighbours",
+            "--approximate",
+            "--index",
+            idx,
+            "--vectors",
+        ])
+        .arg(&other)
+        .arg("the")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "built for");
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..bytes.len() / 2]).unwrap();
+    let out = journey()
+        .args([
+            "embed",
+            "neighbours",
+            "--approximate",
+            "--index",
+            idx,
+            "--vectors",
+        ])
+        .arg(&vectors)
+        .arg("government")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "truncated");
+    // --ef belongs to the approximate search.
+    let out = journey()
+        .args(["embed", "neighbours", "--ef", "5", "--vectors"])
+        .arg(&vectors)
+        .arg("government")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--approximate");
+}

@@ -7,7 +7,8 @@
 //! `--memory-mb`) and fits GloVe, logging the cost of each epoch. `eval` scores
 //! vectors on the Google analogies (gensim's rules, top 30,000 words) and on
 //! word-pair similarity sets (Spearman ρ, Pearson r). `neighbours` and
-//! `analogy` query a vector file. `--vectors glove-6b-50d` names the GloVe
+//! `analogy` query a vector file (`neighbours --approximate` through an
+//! HNSW graph, saved beforehand by `index`). `--vectors glove-6b-50d` names the GloVe
 //! vectors fetched by `shared/bin/fetch-models glove`.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use journey_data::{Catalog, Resolver};
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
+use journey_embed::hnsw::{Hnsw, HnswConfig};
 use journey_embed::pca::Pca;
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet, GLOVE_6B_50D};
 use journey_embed::similarity::{AnalogyMethod, CosineIndex};
@@ -44,14 +46,26 @@ pub enum EmbedCommand {
         #[arg(long, default_value_t = 30_000)]
         restrict_vocab: usize,
     },
-    /// The words closest to WORD by cosine similarity.
+    /// The words closest to WORD by cosine similarity (exact, or HNSW with
+    /// --approximate).
     Neighbours {
         #[arg(long, value_name = "FILE")]
         vectors: String,
         word: String,
         #[arg(short, long, default_value_t = 10)]
         k: usize,
+        /// Search an HNSW graph (built now unless --index is given).
+        #[arg(long)]
+        approximate: bool,
+        /// HNSW candidates kept while searching (at least k + 1 are used).
+        #[arg(long, requires = "approximate")]
+        ef: Option<usize>,
+        /// HNSW index written by `journey embed index` for these vectors.
+        #[arg(long, value_name = "FILE", requires = "approximate")]
+        index: Option<PathBuf>,
     },
+    /// Build an HNSW index over a vector file and save it.
+    Index(IndexArgs),
     /// a : b :: c : ? (3CosAdd, or 3CosMul with --cosmul).
     Analogy {
         #[arg(long, value_name = "FILE")]
@@ -94,6 +108,24 @@ pub struct ProjectArgs {
 pub enum ProjectMethod {
     Pca,
     Tsne,
+}
+
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    #[arg(long, value_name = "FILE")]
+    vectors: String,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Links per node (layer 0 keeps 2·M).
+    #[arg(long, default_value_t = 16)]
+    m: usize,
+    #[arg(long, default_value_t = 200)]
+    ef_construction: usize,
+    /// Default ef of the searches recorded in the index.
+    #[arg(long, default_value_t = 10)]
+    ef_search: usize,
+    #[arg(long, default_value_t = 100)]
+    seed: u64,
 }
 
 #[derive(Args, Debug)]
@@ -310,13 +342,50 @@ pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
             )?;
             Ok(())
         }
-        EmbedCommand::Neighbours { vectors, word, k } => {
+        EmbedCommand::Neighbours {
+            vectors,
+            word,
+            k,
+            approximate,
+            ef,
+            index,
+        } => {
             let emb = load(&vectors)?;
-            let idx = CosineIndex::new(&emb);
-            let n = idx
-                .neighbours(&word, k)
-                .with_context(|| format!("{word:?} is not in {vectors}"))?;
-            print_scored(g, &n)
+            let n = if approximate {
+                let h = match &index {
+                    Some(p) => Hnsw::load(p, &emb)?,
+                    None => Hnsw::build(&emb, HnswConfig::default())?,
+                };
+                let ef = ef.unwrap_or(h.config().ef_search);
+                h.neighbours(&emb, &word, k, ef)
+            } else {
+                CosineIndex::new(&emb).neighbours(&word, k)
+            };
+            print_scored(
+                g,
+                &n.with_context(|| format!("{word:?} is not in {vectors}"))?,
+            )
+        }
+        EmbedCommand::Index(a) => {
+            let emb = load(&a.vectors)?;
+            let cfg = HnswConfig {
+                m: a.m,
+                ef_construction: a.ef_construction,
+                ef_search: a.ef_search,
+                seed: a.seed,
+                ..HnswConfig::default()
+            };
+            let h = Hnsw::build(&emb, cfg)?;
+            h.save(&a.out)?;
+            if !g.quiet {
+                eprintln!(
+                    "HNSW over {} words, {} layers -> {}",
+                    h.len(),
+                    h.top_level() + 1,
+                    a.out.display()
+                );
+            }
+            Ok(())
         }
         EmbedCommand::Analogy {
             vectors,
