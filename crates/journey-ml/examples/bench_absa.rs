@@ -7,7 +7,10 @@
 //!
 //! `cargo run --release -p journey-ml --example bench_absa -- [--dump DIR]
 //!  [--iterations N] [--c2 X] [--c X]`
-//! (data from `JOURNEY_DATA`, default `../shared/data`).
+//! (data from `JOURNEY_DATA`, default `../shared/data`). For timings against
+//! the single-threaded references, run both sides with `RAYON_NUM_THREADS=1`
+//! and `OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`; the reference prints its
+//! train and predict seconds to stderr.
 
 use std::io::Write;
 use std::path::PathBuf;
