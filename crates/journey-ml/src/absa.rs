@@ -290,6 +290,30 @@ impl Gazetteer {
         Self::from_counts(&term_counts(train), min_precision)
     }
 
+    /// A gazetteer of the given (already chosen) terms, folded to lower case.
+    pub fn from_terms(terms: &[String], min_precision: f64) -> Self {
+        let mut terms: Vec<Vec<char>> = terms
+            .iter()
+            .map(|t| t.chars().map(fold).collect::<Vec<char>>())
+            .filter(|t| !t.is_empty())
+            .collect();
+        terms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        terms.dedup();
+        Self {
+            index: TermIndex::new(terms),
+            min_precision,
+        }
+    }
+
+    /// The (folded) terms, longest first.
+    pub fn terms(&self) -> Vec<String> {
+        self.index
+            .terms
+            .iter()
+            .map(|t| t.iter().collect())
+            .collect()
+    }
+
     fn from_counts(counts: &BTreeMap<Vec<char>, (usize, usize)>, min_precision: f64) -> Self {
         let mut terms: Vec<Vec<char>> = counts
             .iter()

@@ -8,6 +8,9 @@
 //! vaderSentiment or gensim on real data.
 
 pub mod absa;
+pub mod absa_extraction;
+pub mod absa_learned;
+pub mod absa_polarity;
 pub mod analyzer;
 pub mod coherence;
 pub mod count_vectorizer;

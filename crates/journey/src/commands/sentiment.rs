@@ -6,16 +6,19 @@
 //! prints `polarity subjectivity` as TextBlob returns them. A blank line gets
 //! the scores of the empty string. `--json`: one object per line with the
 //! scores and the text. Input is FILE, or standard input when FILE is absent.
-//! `absa` evaluates aspect-based baselines on a SemEval-2014 Task 4 file.
+//! `absa` evaluates aspect-based sentiment on a SemEval-2014 Task 4 file:
+//! the lexicon and window baselines, the learned models (CRF term
+//! extraction, logistic-regression polarity), or both side by side.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use journey_data::readers::semeval::read_semeval;
 use journey_data::{Catalog, Resolver};
 use journey_ml::absa::{evaluate, AbsaConfig, AbsaReport, ExtractionScores};
+use journey_ml::absa_learned::{LearnedAbsa, LearnedAbsaConfig, LearnedReport};
 use journey_ml::pattern_sentiment::{PatternAnalyzer, PatternConfig, PatternLexicon};
 use journey_ml::pystr::repr;
 use journey_ml::vader::{EmojiLexicon, SentimentIntensityAnalyzer, VaderConfig, VaderLexicon};
@@ -50,9 +53,23 @@ pub enum SentimentCommand {
         file: Option<PathBuf>,
     },
     /// Aspect-based sentiment on SemEval-2014 Task 4 XML: term extraction
-    /// (the task's baseline and a gazetteer learned from the train split,
-    /// P/R/F1 by exact spans) and polarity of the gold terms with VADER.
+    /// (P/R/F1 by exact spans) and polarity of the gold terms (accuracy).
+    /// Baselines: the task's baseline and a gazetteer learned from the train
+    /// split; VADER on a window. Learned: a CRF tagging terms (BIO) and
+    /// logistic regression on the context of each term.
     Absa {
+        /// Which methods to fit and score.
+        #[arg(long, value_enum, default_value_t = AbsaMethod::All)]
+        method: AbsaMethod,
+        /// L-BFGS iterations of the CRF term tagger (learned).
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        iterations: usize,
+        /// Save the learned model to FILE after training.
+        #[arg(long, value_name = "FILE", conflicts_with = "model")]
+        save_model: Option<PathBuf>,
+        /// Score a learned model saved by --save-model instead of training one.
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
         /// The evaluation file (gold terms), e.g. Restaurants_Test_Gold.xml.
         #[arg(long, value_name = "FILE.xml")]
         data: PathBuf,
@@ -153,6 +170,10 @@ pub fn run(g: &Global, cmd: SentimentCommand) -> Result<()> {
             Ok(())
         }
         SentimentCommand::Absa {
+            method,
+            iterations,
+            save_model,
+            model,
             data,
             train,
             window,
@@ -180,17 +201,60 @@ pub fn run(g: &Global, cmd: SentimentCommand) -> Result<()> {
                 train.display()
             );
             let analyzer = vader_analyzer(lexicon, emoji_lexicon, no_emoji)?;
-            let config = AbsaConfig {
-                window,
-                min_precision,
-                ..AbsaConfig::default()
+            anyhow::ensure!(iterations >= 1, "--iterations must be at least 1");
+            let baseline = if method != AbsaMethod::Learned {
+                let config = AbsaConfig {
+                    window,
+                    min_precision,
+                    ..AbsaConfig::default()
+                };
+                let spinner = g.spinner("fitting the baselines on the train split and scoring");
+                let report = evaluate(&train_set, &test, &analyzer, &config);
+                spinner.finish_and_clear();
+                Some(report)
+            } else {
+                None
             };
-            let spinner = g.spinner("fitting on the train split and scoring");
-            let report = evaluate(&train_set, &test, &analyzer, &config);
-            spinner.finish_and_clear();
-            print_absa(g, &report, &data, &train)
+            let learned = if method != AbsaMethod::Baseline {
+                let fitted = match &model {
+                    Some(path) => LearnedAbsa::load(path)?,
+                    None => {
+                        let mut config = LearnedAbsaConfig::default();
+                        config.extraction.max_iterations = iterations;
+                        let spinner = g.spinner("training the CRF and the polarity classifier");
+                        let fitted = LearnedAbsa::fit(&analyzer, &train_set, &config)?;
+                        spinner.finish_and_clear();
+                        fitted
+                    }
+                };
+                if let Some(path) = &save_model {
+                    fitted.save(path)?;
+                }
+                Some(fitted.evaluate(&analyzer, &test)?)
+            } else {
+                None
+            };
+            print_absa(
+                g,
+                baseline.as_ref(),
+                learned.as_ref(),
+                &data,
+                &train,
+                model.as_deref(),
+            )
         }
     }
+}
+
+/// Which `absa` methods to run.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbsaMethod {
+    /// The task's baseline, the gazetteer and VADER windows.
+    Baseline,
+    /// The CRF extractor and the logistic-regression polarity classifier.
+    Learned,
+    /// Both, side by side.
+    All,
 }
 
 /// The catalog's train split for a SemEval-2014 file named after its domain.
@@ -222,14 +286,25 @@ fn default_train(data: &std::path::Path) -> Result<PathBuf> {
 
 fn print_absa(
     g: &Global,
-    r: &AbsaReport,
+    base: Option<&AbsaReport>,
+    learned: Option<&LearnedReport>,
     data: &std::path::Path,
     train: &std::path::Path,
+    model: Option<&std::path::Path>,
 ) -> Result<()> {
     if g.json {
-        let mut v = serde_json::to_value(r)?;
+        let mut v = match base {
+            Some(r) => serde_json::to_value(r)?,
+            None => serde_json::json!({}),
+        };
+        if let Some(l) = learned {
+            v["learned"] = serde_json::to_value(l)?;
+        }
         v["data"] = serde_json::json!(data);
         v["train"] = serde_json::json!(train);
+        if let Some(m) = model {
+            v["model"] = serde_json::json!(m);
+        }
         crate::outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(());
     }
@@ -239,49 +314,78 @@ fn print_absa(
             s.precision, s.recall, s.f1, s.matched, s.predicted, s.gold
         )
     };
-    let window = match r.polarity_window {
-        Some(n) => format!("{n} tokens either side"),
-        None => "whole sentence".to_string(),
-    };
-    let clause = if r.polarity_clause {
-        ", within the clause"
-    } else {
-        ""
-    };
-    let rows = vec![
-        vec![
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some(r) = base {
+        rows.push(vec![
             "terms: task baseline (train terms between spaces)".into(),
             prf(&r.official_baseline),
-        ],
-        vec![
+        ]);
+        rows.push(vec![
             format!(
                 "terms: gazetteer ({} terms, train precision >= {})",
                 r.gazetteer_terms, r.gazetteer_min_precision
             ),
             prf(&r.gazetteer),
-        ],
-        vec![
+        ]);
+    }
+    if let Some(l) = learned {
+        rows.push(vec![
+            format!(
+                "terms: learned CRF, BIO ({} L-BFGS iterations)",
+                l.crf_iterations
+            ),
+            prf(&l.extraction),
+        ]);
+    }
+    if let Some(r) = base {
+        let window = match r.polarity_window {
+            Some(n) => format!("{n} tokens either side"),
+            None => "whole sentence".to_string(),
+        };
+        let clause = if r.polarity_clause {
+            ", within the clause"
+        } else {
+            ""
+        };
+        rows.push(vec![
             format!("polarity: VADER, {window}{clause}"),
             format!(
                 "accuracy {:.4}  ({} of {})",
                 r.polarity_accuracy, r.polarity_correct, r.polarity_total
             ),
-        ],
-        vec![
+        ]);
+        rows.push(vec![
             "polarity: VADER, whole sentence".into(),
             format!("accuracy {:.4}", r.sentence_vader_accuracy),
-        ],
-        vec![
+        ]);
+        rows.push(vec![
             format!("polarity: majority class ({})", r.majority_polarity),
             format!("accuracy {:.4}", r.majority_accuracy),
-        ],
-    ];
+        ]);
+    }
+    if let Some(l) = learned {
+        rows.push(vec![
+            "polarity: learned logistic regression".into(),
+            format!(
+                "accuracy {:.4}  ({} of {}), macro-F1 {:.4}",
+                l.polarity.accuracy, l.polarity.correct, l.polarity.total, l.polarity.macro_f1
+            ),
+        ]);
+    }
+    let (test_sentences, train_sentences) = match base {
+        Some(r) => (
+            r.test_sentences.to_string(),
+            format!("{} of ", r.train_sentences),
+        ),
+        None => ("the".to_string(), String::new()),
+    };
+    let trained = match model {
+        Some(m) => format!("learned model from {}", m.display()),
+        None => format!("trained on {train_sentences}{}", train.display()),
+    };
     crate::outln!(
-        "SemEval-2014 Task 4: {} sentences of {}, trained on {} of {}\n",
-        r.test_sentences,
+        "SemEval-2014 Task 4: {test_sentences} sentences of {}, {trained}\n",
         data.display(),
-        r.train_sentences,
-        train.display()
     )?;
     print_table(&["method", "score"], &rows)?;
     Ok(())
