@@ -353,7 +353,9 @@ impl Model<'_> {
         let n = kept.len();
         let win = self.cfg.window;
         for i in 0..n {
-            let b = (rng.next() % win as u64) as usize;
+            // High bits, as gensim's `random_int32`: an LCG's low bits
+            // repeat with short periods.
+            let b = (rng.int32() % win as u32) as usize;
             let lo = i.saturating_sub(win - b);
             let hi = (i + win + 1 - b).min(n);
             let target = kept[i] as usize;
