@@ -7,12 +7,14 @@
 pub mod error;
 pub mod evaluation;
 pub mod fasttext_supervised;
+pub mod fasttext_unsupervised;
 pub mod huffman;
 pub mod npy;
 pub mod parquet_strings;
 pub mod pretrained;
 pub mod similarity;
 pub mod snappy;
+pub mod subwords;
 pub mod vector_files;
 pub mod vectors;
 pub mod word2vec;
