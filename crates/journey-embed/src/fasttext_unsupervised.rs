@@ -799,8 +799,8 @@ mod tests {
         let v = m.word_vector("cats");
         let mut want = [0f32; 4];
         for &r in &rows {
-            for k in 0..4 {
-                want[k] += m.input[r as usize * 4 + k] / rows.len() as f32;
+            for (k, w) in want.iter_mut().enumerate() {
+                *w += m.input[r as usize * 4 + k] / rows.len() as f32;
             }
         }
         for k in 0..4 {
