@@ -4,7 +4,7 @@
 //!
 //! Command (from the repository root):
 //!     cargo run --release -p journey-embed --example bench_fasttext_unsup -- \
-//!         --data /work/shared/data --threads 2 --epochs 5 [--save DIR]
+//!         --data /work/shared/data --threads 2 --epochs 5 [--seed S] [--save DIR]
 //!
 //! Corpus: the word2vec benchmark's (`bench_word2vec.rs`): the files of
 //! `BENCH_FILES` under `corpora/`, ASCII-lowercased, every byte that is not
@@ -58,6 +58,7 @@ fn main() {
     let data = PathBuf::from(opt("--data", "../shared/data"));
     let threads: usize = opt("--threads", "2").parse().expect("--threads");
     let epochs: usize = opt("--epochs", "5").parse().expect("--epochs");
+    let seed: u64 = opt("--seed", "1").parse().expect("--seed");
     let only = opt("--only", "sg,cbow");
     let save = args
         .iter()
@@ -84,6 +85,7 @@ fn main() {
             sg,
             threads,
             epochs,
+            seed,
             ..FastTextConfig::default()
         };
         let t = Instant::now();
@@ -107,7 +109,7 @@ fn main() {
             "{}",
             serde_json::json!({
                 "impl": "journey", "model": name, "tokens": tokens, "vocab": m.nwords(),
-                "threads": threads, "epochs": epochs, "seconds": secs,
+                "threads": threads, "epochs": epochs, "seed": seed, "seconds": secs,
                 "words_per_sec": (tokens * epochs) as f64 / secs,
                 "analogy_acc": an.total.accuracy(), "analogy_questions": an.total.correct + an.total.incorrect,
                 "wordsim_spearman": ws.spearman, "simlex_spearman": sl.spearman,
