@@ -23,6 +23,15 @@
 //! vector divides by 1 + n rows (gensim divides by n, the n-gram count), and
 //! the word vectors read out are the same mean used in training.
 //!
+//! One saving, exact in arithmetic: skip-gram adds the same gradient to
+//! every row of the centre word after each context word, so the centre's
+//! mean moves by that gradient (times Σc²/n when a row repeats c times);
+//! we move the mean instead of re-averaging the rows, and add the summed
+//! gradient to the rows once per centre word. gensim and fastText re-read
+//! the rows for every pair; with one thread the two orders differ only in
+//! float rounding, with Hogwild threads only in when the others see the
+//! update. Per pair this costs O((K+1)·d) instead of O((2r + K+1)·d).
+//!
 //! Models are saved in fastText's own `.bin` format (version 12: arguments,
 //! dictionary, input and output matrices, little-endian), which fastText,
 //! gensim's `load_facebook_model` and [`FastText::load_bin`] read.
@@ -313,6 +322,7 @@ impl FastText {
             input: Hogwild::new(&mut input),
             output: Hogwild::new(&mut output),
             subwords: &subwords,
+            shift: subwords.iter().map(|r| mean_shift(r)).collect(),
             cum: noise_table(&vocab.counts, cfg.ns_exponent),
             sample_int: sample_thresholds(&vocab.counts, cfg.sample),
             sigmoid: exp_table(),
@@ -333,13 +343,16 @@ impl FastText {
                         let mut kept = Vec::with_capacity(MAX_SENTENCE);
                         let mut work = vec![0f32; d];
                         let mut neu1 = vec![0f32; d];
+                        let mut acc = vec![0f32; d];
                         for s in shard {
                             let progress = done.load(Ordering::Relaxed) as f64 / grand;
                             let alpha = (f64::from(cfg.alpha)
                                 - f64::from(cfg.alpha - cfg.min_alpha) * progress)
                                 .max(f64::from(cfg.min_alpha))
                                 as f32;
-                            trainer.sentence(s, alpha, &mut rng, &mut kept, &mut work, &mut neu1);
+                            trainer.sentence(
+                                s, alpha, &mut rng, &mut kept, &mut work, &mut neu1, &mut acc,
+                            );
                             done.fetch_add(s.len() as u64, Ordering::Relaxed);
                         }
                     });
@@ -636,6 +649,8 @@ struct Trainer<'a> {
     input: Hogwild,
     output: Hogwild,
     subwords: &'a [Vec<u32>],
+    /// Σ c²/n over the rows of each word (1 when no row repeats).
+    shift: Vec<f32>,
     cum: Vec<u32>,
     sample_int: Vec<u32>,
     sigmoid: Vec<f32>,
@@ -717,6 +732,7 @@ impl Trainer<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn sentence(
         &self,
         sent: &[u32],
@@ -725,6 +741,7 @@ impl Trainer<'_> {
         kept: &mut Vec<u32>,
         work: &mut [f32],
         neu1: &mut [f32],
+        acc: &mut [f32],
     ) {
         kept.clear();
         for &w in sent {
@@ -741,18 +758,24 @@ impl Trainer<'_> {
             let hi = (i + win + 1 - b).min(n);
             let centre = kept[i] as usize;
             if self.cfg.sg {
+                // The centre's mean once; each pair's gradient moves it by
+                // shift·work (see the module notes), the rows get the sum.
+                neu1.iter_mut().for_each(|x| *x = 0.0);
+                let count = self.add_rows(centre, neu1);
+                let inv = 1.0 / count as f32;
+                neu1.iter_mut().for_each(|x| *x *= inv);
+                acc.iter_mut().for_each(|x| *x = 0.0);
+                let shift = self.shift[centre];
                 for (j, &ctx) in kept.iter().enumerate().take(hi).skip(lo) {
                     if j == i {
                         continue;
                     }
-                    neu1.iter_mut().for_each(|x| *x = 0.0);
-                    let count = self.add_rows(centre, neu1);
-                    let inv = 1.0 / count as f32;
-                    neu1.iter_mut().for_each(|x| *x *= inv);
                     work.iter_mut().for_each(|x| *x = 0.0);
                     self.output(ctx as usize, neu1, work, alpha, false, rng);
-                    self.update_rows(centre, work);
+                    axpy(shift, work, neu1);
+                    axpy(1.0, work, acc);
                 }
+                self.update_rows(centre, acc);
             } else {
                 neu1.iter_mut().for_each(|x| *x = 0.0);
                 let mut count = 0usize;
@@ -778,9 +801,119 @@ impl Trainer<'_> {
     }
 }
 
+/// How far the mean of `rows` moves when `g` is added once per entry:
+/// Σ_r c_r²/n · g for a row listed c_r times among n.
+fn mean_shift(rows: &[u32]) -> f32 {
+    if rows.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    let mut sq = 0u64;
+    for run in sorted.chunk_by(|a, b| a == b) {
+        sq += (run.len() * run.len()) as u64;
+    }
+    sq as f32 / rows.len() as f32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_rows_move_the_mean_further() {
+        assert_eq!(mean_shift(&[1, 2, 3]), 1.0);
+        // Rows 1,1,2: adding g to each entry gives row 1 +2g, row 2 +g; the
+        // mean (2·r1 + r2)/3 moves by (2·2 + 1)/3 · g.
+        assert_eq!(mean_shift(&[1, 2, 1]), 5.0 / 3.0);
+    }
+
+    /// The skip-gram shortcut against the plain per-pair re-averaging of
+    /// gensim and fastText, one sentence, one thread, same random draws.
+    #[test]
+    fn skipgram_shortcut_equals_per_pair_updates() {
+        let (v, bucket, d) = (4usize, 6usize, 5usize);
+        let cfg = FastTextConfig {
+            sg: true,
+            dim: d,
+            window: 3,
+            negative: 2,
+            sample: 0.0,
+            ..FastTextConfig::default()
+        };
+        // Word 3 lists row 5 twice, as "<aaaa>" lists "aaa" twice.
+        let subwords: Vec<Vec<u32>> =
+            vec![vec![0, 4, 5], vec![1, 6, 7, 8], vec![2], vec![3, 5, 9, 5]];
+        let mut rng = Lcg(3);
+        let init: Vec<f32> = (0..(v + bucket) * d)
+            .map(|_| ((rng.next() >> 24) as f32 / (1u64 << 24) as f32 - 0.5) / d as f32)
+            .collect();
+        let out0: Vec<f32> = (0..v * d).map(|i| (i as f32 * 0.37).sin() * 0.3).collect();
+        let sent = [0u32, 3, 1, 2, 3, 0, 1];
+        let counts = [5u64, 4, 3, 2];
+        let (mut input, mut output) = (init.clone(), out0.clone());
+        let t = Trainer {
+            cfg: &cfg,
+            d,
+            input: Hogwild::new(&mut input),
+            output: Hogwild::new(&mut output),
+            subwords: &subwords,
+            shift: subwords.iter().map(|r| mean_shift(r)).collect(),
+            cum: noise_table(&counts, 0.75),
+            sample_int: vec![u32::MAX; v],
+            sigmoid: exp_table(),
+        };
+        let (mut work, mut neu1, mut acc) = (vec![0f32; d], vec![0f32; d], vec![0f32; d]);
+        t.sentence(
+            &sent,
+            0.5,
+            &mut Lcg(9),
+            &mut Vec::new(),
+            &mut work,
+            &mut neu1,
+            &mut acc,
+        );
+        drop(t);
+        // Plain version.
+        let (mut input2, mut output2) = (init, out0);
+        let t = Trainer {
+            cfg: &cfg,
+            d,
+            input: Hogwild::new(&mut input2),
+            output: Hogwild::new(&mut output2),
+            subwords: &subwords,
+            shift: vec![1.0; v],
+            cum: noise_table(&counts, 0.75),
+            sample_int: vec![u32::MAX; v],
+            sigmoid: exp_table(),
+        };
+        let mut rng = Lcg(9);
+        let n = sent.len();
+        for i in 0..n {
+            let b = (rng.next() % 3) as usize;
+            let (lo, hi) = (i.saturating_sub(3 - b), (i + 4 - b).min(n));
+            for j in lo..hi {
+                if j == i {
+                    continue;
+                }
+                neu1.iter_mut().for_each(|x| *x = 0.0);
+                let c = t.add_rows(sent[i] as usize, &mut neu1);
+                neu1.iter_mut().for_each(|x| *x /= c as f32);
+                work.iter_mut().for_each(|x| *x = 0.0);
+                t.output(sent[j] as usize, &neu1, &mut work, 0.5, false, &mut rng);
+                t.update_rows(sent[i] as usize, &work);
+            }
+        }
+        drop(t);
+        let worst = input
+            .iter()
+            .zip(&input2)
+            .chain(output.iter().zip(&output2))
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(worst < 1e-5, "shortcut differs by {worst}");
+        assert!(output.iter().zip(&output2).any(|(a, _)| *a != 0.0));
+    }
 
     #[test]
     fn oov_vector_is_mean_of_ngram_rows() {
