@@ -14,7 +14,7 @@ ASCII-lowercase, non alphanumeric ASCII bytes to spaces, empty lines
 dropped), same settings (FastText defaults: vector_size 100, window 5,
 negative 5, min_count 5, sample 1e-3, min_n 3, max_n 6, bucket 2,000,000;
 sg=1 or 0; workers=THREADS), timed from the token lists in memory
-(vocabulary + training). Evaluation: evaluate_word_analogies
+(vocabulary + training), in wall-clock and CPU seconds. Evaluation: evaluate_word_analogies
 (restrict_vocab 30000) and evaluate_word_pairs (defaults).
 
 `--fasttext` also times `fasttext skipgram|cbow` on the prepared corpus
@@ -26,6 +26,7 @@ included), and evaluates its .vec the same way.
 
 import argparse
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -80,10 +81,11 @@ def main():
         if name not in args.only.split(","):
             continue
         if not args.skip_gensim:
-            t = time.time()
+            t, cpu = time.time(), time.process_time()
             m = FastText(sents, sg=sg, workers=args.threads, epochs=args.epochs, seed=1)
-            secs = time.time() - t
+            secs, cpu = time.time() - t, time.process_time() - cpu
             print(json.dumps({
+                "cpu_seconds": cpu, "words_per_cpu_sec": tokens * args.epochs / cpu,
                 "impl": "gensim " + gensim.__version__, "model": name, "tokens": tokens, "vocab": len(m.wv),
                 "threads": args.threads, "epochs": args.epochs, "seconds": secs,
                 "words_per_sec": tokens * args.epochs / secs, **evaluate(m.wv, ev),
@@ -95,6 +97,7 @@ def main():
                 corpus.write_text("".join(" ".join(s) + "\n" for s in sents))
                 out = Path(tmp) / "m"
                 t = time.time()
+                before = os.times()
                 subprocess.run([
                     "fasttext", "skipgram" if sg else "cbow", "-input", str(corpus), "-output", str(out),
                     "-dim", "100", "-ws", "5", "-neg", "5", "-minCount", "5", "-t", "1e-3",
@@ -102,8 +105,11 @@ def main():
                     "-minn", "3", "-maxn", "6", "-bucket", "2000000", "-verbose", "0",
                 ], check=True)
                 secs = time.time() - t
+                after = os.times()
+                cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
                 wv = KeyedVectors.load_word2vec_format(str(out.with_suffix(".vec")))
                 print(json.dumps({
+                    "cpu_seconds": cpu, "words_per_cpu_sec": tokens * args.epochs / cpu,
                     "impl": "fasttext 0.9.2 (Debian)", "model": name, "tokens": tokens, "vocab": len(wv),
                     "threads": args.threads, "epochs": args.epochs, "seconds": secs,
                     "words_per_sec": tokens * args.epochs / secs, **evaluate(wv, ev),

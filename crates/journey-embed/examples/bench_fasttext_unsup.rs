@@ -12,7 +12,7 @@
 //! skip-gram and CBOW at gensim's `FastText` defaults (dim 100, window 5,
 //! negative 5, min_count 5, sample 1e-3, minn 3, maxn 6, bucket 2,000,000)
 //! prints one JSON line each: seconds (vocabulary + training + the word
-//! vectors), corpus words × epochs / second, Google analogy accuracy
+//! vectors), corpus words × epochs / second (wall clock and CPU time), Google analogy accuracy
 //! (restrict_vocab 30,000), WordSim-353 and SimLex-999 ρ. `--save DIR`
 //! writes `DIR/ours_{sg,cbow}.bin` and `.vec` for
 //! `tools/reference/fasttext_bin_check.py`.
@@ -45,6 +45,20 @@ fn prepare(line: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// CPU seconds (user + system, all threads) of this process, from
+/// `/proc/self/stat` (Linux; 0 elsewhere): with other jobs on the machine,
+/// the fairer speed figure.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 of the file (utime, stime) in clock ticks (100 Hz).
+    f.get(11).zip(f.get(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
 }
 
 fn main() {
@@ -89,9 +103,11 @@ fn main() {
             ..FastTextConfig::default()
         };
         let t = Instant::now();
+        let cpu = cpu_seconds();
         let m = FastText::train(&text, &cfg).expect("training");
         let vectors = m.embeddings().expect("vectors");
         let secs = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu;
         if let Some(dir) = &save {
             m.save_bin(&dir.join(format!("ours_{name}.bin")))
                 .expect("save .bin");
@@ -111,6 +127,7 @@ fn main() {
                 "impl": "journey", "model": name, "tokens": tokens, "vocab": m.nwords(),
                 "threads": threads, "epochs": epochs, "seed": seed, "seconds": secs,
                 "words_per_sec": (tokens * epochs) as f64 / secs,
+                "cpu_seconds": cpu, "words_per_cpu_sec": (tokens * epochs) as f64 / cpu,
                 "analogy_acc": an.total.accuracy(), "analogy_questions": an.total.correct + an.total.incorrect,
                 "wordsim_spearman": ws.spearman, "simlex_spearman": sl.spearman,
             })

@@ -2,7 +2,10 @@
 //!
 //! `train` learns word2vec vectors (skip-gram or CBOW, negative sampling or
 //! hierarchical softmax) from a whitespace-tokenised corpus, one sentence per
-//! line, and writes them in word2vec text or binary format. `eval` scores
+//! line, and writes them in word2vec text or binary format; with
+//! `--algorithm fasttext` it learns fastText vectors over character n-grams
+//! and can save the whole model as a fastText `.bin`, from which
+//! `neighbours` answers out-of-vocabulary words too. `eval` scores
 //! vectors on the Google analogies (gensim's rules, top 30,000 words) and on
 //! word-pair similarity sets (Spearman ρ, Pearson r). `neighbours` and
 //! `analogy` query a vector file. `--vectors glove-6b-50d` names the GloVe
