@@ -58,7 +58,9 @@ fn cpu_seconds() -> f64 {
         .map(|x| x.parse().unwrap_or(0.0))
         .collect();
     // Fields 14 and 15 of the file (utime, stime) in clock ticks (100 Hz).
-    f.get(11).zip(f.get(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
+    f.get(11)
+        .zip(f.get(12))
+        .map_or(0.0, |(u, s)| (u + s) / 100.0)
 }
 
 fn main() {
