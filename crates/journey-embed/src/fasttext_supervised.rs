@@ -131,15 +131,7 @@ impl SupervisedConfig {
     }
 }
 
-/// fastText's `Dictionary::hash`: FNV-1a, 32 bits, over sign-extended bytes.
-pub fn fasttext_hash(token: &[u8]) -> u32 {
-    let mut h: u32 = 2_166_136_261;
-    for &b in token {
-        h ^= (b as i8) as i32 as u32;
-        h = h.wrapping_mul(16_777_619);
-    }
-    h
-}
+pub use crate::subwords::fasttext_hash;
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0)
@@ -961,17 +953,6 @@ impl TestReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hash_sign_extends_bytes() {
-        // FNV-1a of "a": (2166136261 ^ 97) * 16777619 mod 2^32.
-        assert_eq!(fasttext_hash(b"a"), 0xE40C_292C);
-        // A byte >= 0x80 is xored as a negative int8 (all high bits set).
-        let plain = (2_166_136_261u32 ^ 0xC3).wrapping_mul(16_777_619);
-        assert_ne!(fasttext_hash(&[0xC3]), plain);
-        let signed = (2_166_136_261u32 ^ 0xFFFF_FFC3).wrapping_mul(16_777_619);
-        assert_eq!(fasttext_hash(&[0xC3]), signed);
-    }
 
     #[test]
     fn huffman_paths_lead_to_root() {

@@ -38,8 +38,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-const MAX_EXP: f32 = 6.0;
-const MAX_SENTENCE: usize = 10_000;
+pub(crate) const MAX_EXP: f32 = 6.0;
+pub(crate) const MAX_SENTENCE: usize = 10_000;
 
 /// Training settings; `Default` is gensim 4.4's `Word2Vec` defaults.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -149,7 +149,7 @@ pub fn build_vocab(text: &str, min_count: u64) -> Vocab {
 }
 
 /// The corpus as word ids, one entry per (split) line, OOV words dropped.
-fn encode(text: &str, vocab: &Vocab) -> Vec<Vec<u32>> {
+pub(crate) fn encode(text: &str, vocab: &Vocab) -> Vec<Vec<u32>> {
     let mut out = Vec::new();
     for line in text.lines() {
         let ids: Vec<u32> = line
@@ -167,16 +167,16 @@ fn encode(text: &str, vocab: &Vocab) -> Vec<Vec<u32>> {
 
 /// The LCG of `word2vec.c` and gensim.
 #[derive(Clone)]
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
     #[inline]
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_mul(25_214_903_917).wrapping_add(11) & ((1 << 48) - 1);
         self.0
     }
     #[inline]
-    fn int32(&mut self) -> u32 {
+    pub(crate) fn int32(&mut self) -> u32 {
         let r = (self.0 >> 16) as u32;
         self.next();
         r
@@ -184,7 +184,7 @@ impl Lcg {
 }
 
 /// Shared matrix updated without locks by the Hogwild threads.
-struct Hogwild {
+pub(crate) struct Hogwild {
     ptr: *mut f32,
     len: usize,
 }
@@ -196,7 +196,7 @@ struct Hogwild {
 unsafe impl Sync for Hogwild {}
 
 impl Hogwild {
-    fn new(v: &mut [f32]) -> Self {
+    pub(crate) fn new(v: &mut [f32]) -> Self {
         Hogwild {
             ptr: v.as_mut_ptr(),
             len: v.len(),
@@ -216,7 +216,7 @@ impl Hogwild {
     }
     #[inline]
     #[allow(clippy::mut_from_ref)]
-    fn row(&self, i: usize, d: usize) -> &mut [f32] {
+    pub(crate) fn row(&self, i: usize, d: usize) -> &mut [f32] {
         assert!((i + 1) * d <= self.len);
         // SAFETY: in bounds (asserted); aliasing between threads is the
         // accepted Hogwild race described on the `Sync` impl; within one
@@ -227,7 +227,7 @@ impl Hogwild {
 }
 
 #[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut s = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());
@@ -244,16 +244,16 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 #[inline]
-fn axpy(g: f32, x: &[f32], y: &mut [f32]) {
+pub(crate) fn axpy(g: f32, x: &[f32], y: &mut [f32]) {
     for (a, b) in y.iter_mut().zip(x) {
         *a += g * b;
     }
 }
 
-const EXP_TABLE_SIZE: usize = 1000;
+pub(crate) const EXP_TABLE_SIZE: usize = 1000;
 
 /// σ(x) tabulated on [−6, 6) as `word2vec.c` and gensim do.
-fn exp_table() -> Vec<f32> {
+pub(crate) fn exp_table() -> Vec<f32> {
     (0..EXP_TABLE_SIZE)
         .map(|i| {
             let x = ((i as f64 / EXP_TABLE_SIZE as f64) * 2.0 - 1.0) * f64::from(MAX_EXP);
@@ -397,6 +397,54 @@ impl Model<'_> {
     }
 }
 
+/// Sub-sampling thresholds (gensim's `sample_int`): a word is kept when a
+/// uniform u32 is at most its threshold.
+pub(crate) fn sample_thresholds(counts: &[u64], sample: f64) -> Vec<u32> {
+    let total: u64 = counts.iter().sum();
+    counts
+        .iter()
+        .map(|&c| {
+            let p = if sample > 0.0 {
+                let t = sample * total as f64;
+                ((c as f64 / t).sqrt() + 1.0) * (t / c as f64)
+            } else {
+                1.0
+            };
+            (p.min(1.0) * 4_294_967_296.0).round().min(u32::MAX as f64) as u32
+        })
+        .collect()
+}
+
+/// Cumulative unigram^`exponent` table over 2^31 − 1 (gensim's `cum_table`).
+pub(crate) fn noise_table(counts: &[u64], exponent: f64) -> Vec<u32> {
+    let pow: Vec<f64> = counts.iter().map(|&c| (c as f64).powf(exponent)).collect();
+    let z: f64 = pow.iter().sum();
+    let domain = (i32::MAX) as f64;
+    let mut acc = 0.0;
+    pow.iter()
+        .map(|p| {
+            acc += p;
+            (acc / z * domain).round() as u32
+        })
+        .collect()
+}
+
+/// Contiguous shards of `corpus` with about the same number of words, as
+/// boundaries `b[t]..b[t+1]` for each of `threads` threads.
+pub(crate) fn shard_bounds(corpus: &[Vec<u32>], threads: usize) -> Vec<usize> {
+    let per_epoch: u64 = corpus.iter().map(|s| s.len() as u64).sum();
+    let mut bounds = vec![0usize];
+    let mut run = 0u64;
+    for (i, s) in corpus.iter().enumerate() {
+        run += s.len() as u64;
+        if run * threads as u64 >= per_epoch * bounds.len() as u64 && bounds.len() < threads {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.push(corpus.len());
+    bounds
+}
+
 /// A trained model: vocabulary (with counts) and input vectors.
 #[derive(Debug)]
 pub struct Word2Vec {
@@ -454,38 +502,9 @@ pub fn train_controlled(
     let corpus = encode(text, &vocab);
     let v = vocab.words.len();
     let d = cfg.dim;
-    let total: u64 = vocab.counts.iter().sum();
 
-    // Sub-sampling thresholds (gensim's `sample_int`).
-    let sample_int: Vec<u32> = vocab
-        .counts
-        .iter()
-        .map(|&c| {
-            let p = if cfg.sample > 0.0 {
-                let t = cfg.sample * total as f64;
-                ((c as f64 / t).sqrt() + 1.0) * (t / c as f64)
-            } else {
-                1.0
-            };
-            (p.min(1.0) * 4_294_967_296.0).round().min(u32::MAX as f64) as u32
-        })
-        .collect();
-    // Cumulative unigram^0.75 table over 2^31 − 1.
-    let pow: Vec<f64> = vocab
-        .counts
-        .iter()
-        .map(|&c| (c as f64).powf(cfg.ns_exponent))
-        .collect();
-    let z: f64 = pow.iter().sum();
-    let domain = (i32::MAX) as f64;
-    let mut acc = 0.0;
-    let cum: Vec<u32> = pow
-        .iter()
-        .map(|p| {
-            acc += p;
-            (acc / z * domain).round() as u32
-        })
-        .collect();
+    let sample_int = sample_thresholds(&vocab.counts, cfg.sample);
+    let cum = noise_table(&vocab.counts, cfg.ns_exponent);
 
     // Input vectors uniform in [−1/d, 1/d) (gensim 4), output layers zero.
     let mut rng = Lcg(cfg.seed);
@@ -559,16 +578,7 @@ pub fn train_controlled(
         None => cfg.epochs,
     };
     let threads = cfg.threads.min(corpus.len().max(1));
-    // Contiguous shards with about the same number of words.
-    let mut bounds = vec![0usize];
-    let mut run = 0u64;
-    for (i, s) in corpus.iter().enumerate() {
-        run += s.len() as u64;
-        if run * threads as u64 >= per_epoch * bounds.len() as u64 && bounds.len() < threads {
-            bounds.push(i + 1);
-        }
-    }
-    bounds.push(corpus.len());
+    let bounds = shard_bounds(&corpus, threads);
     for epoch in start_epoch..last_epoch {
         std::thread::scope(|scope| {
             for t in 0..threads {

@@ -2429,3 +2429,82 @@ fn sentiment_absa_learned_trains_saves_and_reloads() {
         .unwrap();
     assert_clean_failure(&out, "vader_lexicon.txt");
 }
+
+/// `embed train --algorithm fasttext` writes a fastText `.bin` and `.vec`;
+/// `neighbours` on the `.bin` answers an out-of-vocabulary word from its
+/// character n-grams, also for the model Debian's fasttext trained
+/// (journey-embed's fixture); bad n-gram flags and truncated models fail
+/// cleanly.
+#[test]
+fn embed_fasttext_train_and_oov_neighbours() {
+    let Some(corpus) = testdata::file("corpora/lee/lee_background.cor") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.bin");
+    let out = journey()
+        .args([
+            "embed",
+            "train",
+            "--algorithm",
+            "fasttext",
+            "--sg",
+            "--dim",
+            "10",
+            "--bucket",
+            "5000",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .arg("--input")
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let vec = std::fs::read_to_string(dir.path().join("m.vec")).unwrap();
+    assert!(vec.lines().next().unwrap().ends_with(" 10"));
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../journey-embed/tests/fixtures/fasttext_lee_dim10.bin");
+    for m in [&model, &fixture] {
+        let out = journey()
+            .args(["embed", "neighbours", "-k", "4", "--vectors"])
+            .arg(m)
+            .arg("governmentally")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    }
+    let out = journey()
+        .args([
+            "embed",
+            "train",
+            "--algorithm",
+            "fasttext",
+            "--minn",
+            "7",
+            "--maxn",
+            "3",
+        ])
+        .arg("--input")
+        .arg(&corpus)
+        .arg("--out")
+        .arg(dir.path().join("x.vec"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--minn 7");
+    let bytes = std::fs::read(&model).unwrap();
+    let cut = dir.path().join("cut.bin");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = journey()
+        .args(["embed", "neighbours", "--vectors"])
+        .arg(&cut)
+        .arg("government")
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "truncated");
+}

@@ -5,6 +5,9 @@
 //! line, and writes them in word2vec text or binary format; with
 //! `--algorithm glove` it counts co-occurrences (spilling to disk past
 //! `--memory-mb`) and fits GloVe, logging the cost of each epoch. `eval` scores
+//! `--algorithm fasttext` it learns fastText vectors over character n-grams
+//! and can save the whole model as a fastText `.bin`, from which
+//! `neighbours` answers out-of-vocabulary words too. `eval` scores
 //! vectors on the Google analogies (gensim's rules, top 30,000 words) and on
 //! word-pair similarity sets (Spearman ρ, Pearson r). `neighbours` and
 //! `analogy` query a vector file (`neighbours --approximate` through an
@@ -17,6 +20,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use journey_data::{Catalog, Resolver};
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
+use journey_embed::fasttext_unsupervised::{FastText, FastTextConfig};
 use journey_embed::hnsw::{Hnsw, HnswConfig};
 use journey_embed::pca::Pca;
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet, GLOVE_6B_50D};
@@ -130,7 +134,7 @@ pub struct IndexArgs {
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// `word2vec` or `glove`.
+    /// `word2vec`, `glove`, or `fasttext` (word vectors from character n-grams too).
     #[arg(long, default_value = "word2vec")]
     algorithm: String,
     /// Skip-gram.
@@ -175,6 +179,20 @@ pub struct TrainArgs {
     /// Stop after N epochs of this run (resume later with --resume).
     #[arg(long, value_name = "N", requires = "checkpoint")]
     stop_after: Option<usize>,
+    /// fastText: shortest character n-gram.
+    #[arg(long, default_value_t = 3)]
+    minn: usize,
+    /// fastText: longest character n-gram (0: none).
+    #[arg(long, default_value_t = 6)]
+    maxn: usize,
+    /// fastText: rows the n-grams are hashed into.
+    #[arg(long, default_value_t = 2_000_000)]
+    bucket: usize,
+    /// fastText: also save the whole model (fastText `.bin`) here; an
+    /// `--out` ending in `.bin` saves the model there and the vectors
+    /// beside it as `.vec`, as fastText does.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
     #[command(flatten)]
     glove: GloveArgs,
 }
@@ -199,6 +217,9 @@ pub struct GloveArgs {
 
 /// Loads `--vectors`: a file, or `glove-6b-50d` (the fetched GloVe).
 fn load(spec: &str) -> Result<Embeddings> {
+    if is_fasttext_bin(Path::new(spec)) {
+        return Ok(FastText::load_bin(Path::new(spec))?.embeddings()?);
+    }
     if spec == GLOVE_6B_50D && !Path::new(spec).exists() {
         let dir = glove_6b_50d_dir()
             .context("cannot locate the models folder ($JOURNEY_MODELS or $HOME)")?;
@@ -217,10 +238,11 @@ fn catalog_file(name: &str, flag: &str) -> Result<PathBuf> {
 pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
     match cmd {
         EmbedCommand::Train(a) if a.algorithm == "glove" => train_glove(g, &a),
+        EmbedCommand::Train(a) if a.algorithm == "fasttext" => train_fasttext(g, &a),
         EmbedCommand::Train(a) => {
             anyhow::ensure!(
                 a.algorithm == "word2vec",
-                "--algorithm {}: choose word2vec or glove",
+                "--algorithm {}: choose word2vec, glove or fasttext",
                 a.algorithm
             );
             let cfg = Word2VecConfig {
@@ -342,6 +364,14 @@ pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
             )?;
             Ok(())
         }
+        // A fastText model answers out-of-vocabulary words from n-grams.
+        EmbedCommand::Neighbours {
+            vectors,
+            word,
+            k,
+            approximate: false,
+            ..
+        } if is_fasttext_bin(Path::new(&vectors)) => fasttext_neighbours(g, &vectors, &word, k),
         EmbedCommand::Neighbours {
             vectors,
             word,
@@ -579,4 +609,91 @@ fn print_scored(g: &Global, n: &[(String, f32)]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `path` starts with fastText's `.bin` magic number.
+fn is_fasttext_bin(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && i32::from_le_bytes(magic) == 793_712_314
+}
+
+/// `train --algorithm fasttext`: gensim's `FastText` defaults unless given.
+fn train_fasttext(g: &Global, a: &TrainArgs) -> Result<()> {
+    anyhow::ensure!(
+        a.checkpoint.is_none(),
+        "--checkpoint: only word2vec training keeps checkpoints so far"
+    );
+    anyhow::ensure!(
+        !a.hs,
+        "--hs: fastText word vectors are trained with negative sampling only"
+    );
+    let cfg = FastTextConfig {
+        sg: a.sg,
+        dim: a.dim,
+        window: a.window,
+        negative: a.negative,
+        sample: a.sample,
+        alpha: a.alpha,
+        min_count: a.min_count,
+        epochs: a.epochs,
+        threads: g.threads.unwrap_or_else(rayon::current_num_threads),
+        seed: a.seed,
+        minn: a.minn,
+        maxn: a.maxn,
+        bucket: a.bucket,
+        ..FastTextConfig::default()
+    };
+    let m = FastText::train_file(&a.input, &cfg)?;
+    let vectors = m.embeddings()?;
+    let out_is_model = a.out.extension().is_some_and(|e| e == "bin") && !a.binary;
+    let (vec_path, model_path) = if out_is_model {
+        (a.out.with_extension("vec"), Some(a.out.clone()))
+    } else {
+        (a.out.clone(), a.model.clone())
+    };
+    let fmt = if a.binary {
+        VectorFormat::Binary
+    } else {
+        VectorFormat::Text
+    };
+    write_vectors(&vectors, &vec_path, fmt)?;
+    if let Some(p) = &model_path {
+        m.save_bin(p)?;
+    }
+    if !g.quiet {
+        eprintln!(
+            "{} words x {} dims, {} corpus words per epoch -> {}{}",
+            vectors.len(),
+            vectors.dim(),
+            m.words_per_epoch,
+            vec_path.display(),
+            model_path
+                .map(|p| format!(" (model: {})", p.display()))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// Neighbours from a fastText `.bin`: any word, known or not, gets a vector
+/// from its character n-grams.
+fn fasttext_neighbours(g: &Global, path: &str, word: &str, k: usize) -> Result<()> {
+    let m = FastText::load_bin(Path::new(path))?;
+    let emb = m.embeddings()?;
+    let q = m.word_vector(word);
+    anyhow::ensure!(
+        q.iter().any(|&x| x != 0.0),
+        "{word:?} has no vector in {path}: not in the vocabulary and none of its character n-grams is in the model"
+    );
+    let exclude: Vec<usize> = emb.index_of(word).into_iter().collect();
+    let n: Vec<(String, f32)> = CosineIndex::new(&emb)
+        .nearest(&q, k, usize::MAX, &exclude)
+        .into_iter()
+        .map(|(j, s)| (emb.words()[j].clone(), s))
+        .collect();
+    print_scored(g, &n)
 }
