@@ -753,7 +753,8 @@ impl Trainer<'_> {
         let n = kept.len();
         let win = self.cfg.window;
         for i in 0..n {
-            let b = (rng.next() % win as u64) as usize;
+            // High bits (an LCG's low bits repeat with short periods).
+            let b = (rng.int32() % win as u32) as usize;
             let lo = i.saturating_sub(win - b);
             let hi = (i + win + 1 - b).min(n);
             let centre = kept[i] as usize;
@@ -890,7 +891,7 @@ mod tests {
         let mut rng = Lcg(9);
         let n = sent.len();
         for i in 0..n {
-            let b = (rng.next() % 3) as usize;
+            let b = (rng.int32() % 3) as usize;
             let (lo, hi) = (i.saturating_sub(3 - b), (i + 4 - b).min(n));
             for j in lo..hi {
                 if j == i {
