@@ -7,7 +7,7 @@
 //!         --data /work/shared/data --threads 2 --epochs 5 [--seed S] [--save DIR]
 //!
 //! Corpus: the word2vec benchmark's (`bench_word2vec.rs`): the files of
-//! `BENCH_FILES` under `corpora/`, ASCII-lowercased, every byte that is not
+//! `common::BENCH_FILES` under `corpora/`, ASCII-lowercased, every byte that is not
 //! an ASCII letter or digit replaced by a space, empty lines dropped. For
 //! skip-gram and CBOW at gensim's `FastText` defaults (dim 100, window 5,
 //! negative 5, min_count 5, sample 1e-3, minn 3, maxn 6, bucket 2,000,000)
@@ -17,35 +17,14 @@
 //! writes `DIR/ours_{sg,cbow}.bin` and `.vec` for
 //! `tools/reference/fasttext_bin_check.py`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
 use journey_embed::fasttext_unsupervised::{FastText, FastTextConfig};
 use journey_embed::{write_vectors, VectorFormat};
 use std::path::PathBuf;
 use std::time::Instant;
-
-const BENCH_FILES: &[&str] = &[
-    "corpora/kjv/kjv.txt",
-    "corpora/wikitext-2/test.txt",
-    "corpora/wikitext-2/valid.txt",
-    "corpora/tinyshakespeare/input.txt",
-    "corpora/lee/lee_background.cor",
-    "corpora/lee/lee.cor",
-];
-
-fn prepare(line: &str) -> String {
-    line.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                b.to_ascii_lowercase() as char
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// CPU seconds (user + system, all threads) of this process, from
 /// `/proc/self/stat` (Linux; 0 elsewhere): with other jobs on the machine,
@@ -64,34 +43,16 @@ fn cpu_seconds() -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let opt = |k: &str, d: &str| {
-        args.iter()
-            .position(|a| a == k)
-            .and_then(|i| args.get(i + 1).cloned())
-            .unwrap_or_else(|| d.to_string())
-    };
+    let opt = common::opt;
     let data = PathBuf::from(opt("--data", "../shared/data"));
     let threads: usize = opt("--threads", "2").parse().expect("--threads");
     let epochs: usize = opt("--epochs", "5").parse().expect("--epochs");
     let seed: u64 = opt("--seed", "1").parse().expect("--seed");
     let only = opt("--only", "sg,cbow");
-    let save = args
-        .iter()
+    let save = std::env::args()
         .any(|a| a == "--save")
         .then(|| PathBuf::from(opt("--save", ".")));
-    let mut text = String::new();
-    for f in BENCH_FILES {
-        let raw = std::fs::read(data.join(f)).expect("corpus file");
-        for line in String::from_utf8_lossy(&raw).lines() {
-            let p = prepare(line);
-            if !p.is_empty() {
-                text.push_str(&p);
-                text.push('\n');
-            }
-        }
-    }
-    let tokens = text.split_whitespace().count();
+    let (text, tokens) = common::bench_corpus(&data);
     let ev = data.join("eval/word_vectors");
     for (name, sg) in [("sg", true), ("cbow", false)] {
         if !only.split(',').any(|o| o == name) {

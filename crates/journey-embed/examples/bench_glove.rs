@@ -6,7 +6,7 @@
 //!     cargo run --release -p journey-embed --example bench_glove -- \
 //!         --data /work/shared/data --threads 2 --epochs 25
 //!
-//! Corpus: the files of `BENCH_FILES` under `corpora/` (those of
+//! Corpus: the files of `common::BENCH_FILES` under `corpora/` (those of
 //! `bench_word2vec`), each line ASCII-lowercased, every byte that is not an
 //! ASCII letter or digit replaced by a space, empty lines dropped (the Python
 //! script does the same). Settings: dim 100, window 10, min_count 5, x_max
@@ -16,61 +16,23 @@
 //! SimLex-999 ρ. `--memory-mb N` bounds the counting table (spilling to
 //! shards); `--x-max X` changes x_max (the Stanford demo uses 10).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
 use journey_embed::glove::{train_cooccurrences, GloveConfig};
 use journey_embed::glove_cooccur::cooccur;
 use std::path::PathBuf;
 use std::time::Instant;
 
-const BENCH_FILES: &[&str] = &[
-    "corpora/kjv/kjv.txt",
-    "corpora/wikitext-2/test.txt",
-    "corpora/wikitext-2/valid.txt",
-    "corpora/tinyshakespeare/input.txt",
-    "corpora/lee/lee_background.cor",
-    "corpora/lee/lee.cor",
-];
-
-fn prepare(line: &str) -> String {
-    line.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                b.to_ascii_lowercase() as char
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let opt = |k: &str, d: &str| {
-        args.iter()
-            .position(|a| a == k)
-            .and_then(|i| args.get(i + 1).cloned())
-            .unwrap_or_else(|| d.to_string())
-    };
+    let opt = common::opt;
     let data = PathBuf::from(opt("--data", "../shared/data"));
     let threads: usize = opt("--threads", "2").parse().expect("--threads");
     let epochs: usize = opt("--epochs", "25").parse().expect("--epochs");
     let memory_mb: usize = opt("--memory-mb", "512").parse().expect("--memory-mb");
     let x_max: f64 = opt("--x-max", "100").parse().expect("--x-max");
-    let mut text = String::new();
-    for f in BENCH_FILES {
-        let raw = std::fs::read(data.join(f)).expect("corpus file");
-        for line in String::from_utf8_lossy(&raw).lines() {
-            let p = prepare(line);
-            if !p.is_empty() {
-                text.push_str(&p);
-                text.push('\n');
-            }
-        }
-    }
-    let tokens = text.split_whitespace().count();
+    let (text, tokens) = common::bench_corpus(&data);
     let ev = data.join("eval/word_vectors");
     let cfg = GloveConfig {
         dim: 100,
