@@ -20,8 +20,9 @@
 //!   as gensim, a dot product outside ±6 gives no update;
 //! * learning rate decays linearly from `alpha` to `min_alpha` over all
 //!   epochs' words;
-//! * Hogwild (Recht et al. 2011): threads train on disjoint shards of the
-//!   corpus and update the shared matrices without locks. With one thread
+//! * Hogwild (Recht et al. 2011): threads take jobs of 10,000 words in
+//!   corpus order (as gensim's workers do) and update the shared matrices
+//!   without locks. With one thread
 //!   and a seed the result is deterministic;
 //! * checkpoints ([`TrainControl`]): the matrices after every epoch, in
 //!   safetensors; a resumed run continues the same schedule.
@@ -36,10 +37,12 @@ use crate::{EmbedError, Embeddings};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 pub(crate) const MAX_EXP: f32 = 6.0;
 pub(crate) const MAX_SENTENCE: usize = 10_000;
+/// Words per job handed to a training thread (gensim's `batch_words`).
+pub(crate) const JOB_WORDS: usize = 10_000;
 
 /// Training settings; `Default` is gensim 4.4's `Word2Vec` defaults.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -429,19 +432,21 @@ pub(crate) fn noise_table(counts: &[u64], exponent: f64) -> Vec<u32> {
         .collect()
 }
 
-/// Contiguous shards of `corpus` with about the same number of words, as
-/// boundaries `b[t]..b[t+1]` for each of `threads` threads.
-pub(crate) fn shard_bounds(corpus: &[Vec<u32>], threads: usize) -> Vec<usize> {
-    let per_epoch: u64 = corpus.iter().map(|s| s.len() as u64).sum();
+/// Sentence indices cutting the corpus into jobs of about `JOB_WORDS`
+/// words, in corpus order (`[0, …, corpus.len()]`).
+pub(crate) fn job_bounds(corpus: &[Vec<u32>]) -> Vec<usize> {
     let mut bounds = vec![0usize];
-    let mut run = 0u64;
+    let mut run = 0usize;
     for (i, s) in corpus.iter().enumerate() {
-        run += s.len() as u64;
-        if run * threads as u64 >= per_epoch * bounds.len() as u64 && bounds.len() < threads {
+        run += s.len();
+        if run >= JOB_WORDS {
             bounds.push(i + 1);
+            run = 0;
         }
     }
-    bounds.push(corpus.len());
+    if *bounds.last().unwrap_or(&0) != corpus.len() {
+        bounds.push(corpus.len());
+    }
     bounds
 }
 
@@ -578,26 +583,31 @@ pub fn train_controlled(
         None => cfg.epochs,
     };
     let threads = cfg.threads.min(corpus.len().max(1));
-    let bounds = shard_bounds(&corpus, threads);
+    let jobs = job_bounds(&corpus);
     for epoch in start_epoch..last_epoch {
+        let next_job = AtomicUsize::new(0);
         std::thread::scope(|scope| {
             for t in 0..threads {
-                let shard = &corpus[bounds[t]..bounds[t + 1].max(bounds[t])];
-                let (model, done) = (&model, &done);
+                let (model, done, jobs, next_job, corpus) =
+                    (&model, &done, &jobs, &next_job, &corpus);
                 let seed = cfg.seed ^ ((epoch as u64) << 32) ^ ((t as u64 + 1) << 48);
                 scope.spawn(move || {
                     let mut rng = Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16);
                     let mut kept = Vec::with_capacity(MAX_SENTENCE);
                     let mut work = vec![0f32; d];
                     let mut neu1 = vec![0f32; d];
-                    for s in shard {
-                        let progress = done.load(Ordering::Relaxed) as f64 / grand;
-                        let alpha = (f64::from(cfg.alpha)
-                            - f64::from(cfg.alpha - cfg.min_alpha) * progress)
-                            .max(f64::from(cfg.min_alpha))
-                            as f32;
-                        model.sentence(s, alpha, &mut rng, &mut kept, &mut work, &mut neu1);
-                        done.fetch_add(s.len() as u64, Ordering::Relaxed);
+                    // Jobs in corpus order, to whichever thread is free.
+                    while let Some(w) = jobs.get(next_job.fetch_add(1, Ordering::Relaxed)..) {
+                        let [from, to, ..] = w else { break };
+                        for s in &corpus[*from..*to] {
+                            let progress = done.load(Ordering::Relaxed) as f64 / grand;
+                            let alpha = (f64::from(cfg.alpha)
+                                - f64::from(cfg.alpha - cfg.min_alpha) * progress)
+                                .max(f64::from(cfg.min_alpha))
+                                as f32;
+                            model.sentence(s, alpha, &mut rng, &mut kept, &mut work, &mut neu1);
+                            done.fetch_add(s.len() as u64, Ordering::Relaxed);
+                        }
                     }
                 });
             }
