@@ -16,6 +16,7 @@ pub mod huffman;
 pub mod npy;
 pub mod parquet_strings;
 pub mod pca;
+pub mod phrases;
 pub mod pretrained;
 pub mod similarity;
 pub mod snappy;

@@ -2508,3 +2508,74 @@ fn embed_fasttext_train_and_oov_neighbours() {
         .unwrap();
     assert_clean_failure(&out, "truncated");
 }
+
+/// `embed phrases` joins the phrases gensim's Phrases finds on WikiText-2
+/// validation (the transformed corpus is byte-identical, see
+/// journey-embed/tests/phrases.rs) and names bad input.
+#[test]
+fn embed_phrases_writes_the_joined_corpus() {
+    let Some(wiki) = testdata::file("corpora/wikitext-2/valid.txt") else {
+        return;
+    };
+    let raw = std::fs::read(wiki).unwrap();
+    let mut text = String::new();
+    for line in String::from_utf8_lossy(&raw).lines() {
+        let p: String = line
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    b.to_ascii_lowercase() as char
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let toks: Vec<&str> = p.split_whitespace().collect();
+        if !toks.is_empty() {
+            text.push_str(&toks.join(" "));
+            text.push('\n');
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in.txt"), dir.path().join("out.txt"));
+    std::fs::write(&input, &text).unwrap();
+    let run = journey()
+        .args(["embed", "phrases", "--json", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../journey-embed/tests/fixtures/phrases_gensim.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let g = &golden["models"]["default"];
+    assert_eq!(
+        v["phrases"].as_array().unwrap().len(),
+        g["phrases"].as_array().unwrap().len()
+    );
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(std::fs::read(&out).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(hex, g["transformed_sha256"].as_str().unwrap());
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let run = journey()
+        .args(["embed", "phrases", "--input"])
+        .arg(&empty)
+        .arg("--out")
+        .arg(dir.path().join("x.txt"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&run, "empty.txt");
+    assert!(!dir.path().join("x.txt").exists());
+}

@@ -23,6 +23,7 @@ use journey_embed::evaluation::{evaluate_analogies, evaluate_word_pairs};
 use journey_embed::fasttext_unsupervised::{FastText, FastTextConfig};
 use journey_embed::hnsw::{Hnsw, HnswConfig};
 use journey_embed::pca::Pca;
+use journey_embed::phrases::{Phrases, PhrasesConfig, ENGLISH_CONNECTOR_WORDS};
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet, GLOVE_6B_50D};
 use journey_embed::similarity::{AnalogyMethod, CosineIndex};
 use journey_embed::tsne::{trustworthiness, tsne, TsneConfig};
@@ -84,6 +85,31 @@ pub enum EmbedCommand {
     },
     /// Place words in 2-D by PCA or t-SNE (coordinates, and an SVG plot).
     Project(ProjectArgs),
+    /// Join frequent word pairs into phrases (new york -> new_york), as
+    /// gensim's Phrases; writes the corpus with phrases joined.
+    Phrases(PhrasesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PhrasesArgs {
+    /// Corpus: whitespace tokens, one sentence per line.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// Where to write the corpus with phrases joined.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Pairs seen fewer times score below zero.
+    #[arg(long, default_value_t = 5)]
+    min_count: u64,
+    /// Score a pair must exceed.
+    #[arg(long, default_value_t = 10.0)]
+    threshold: f64,
+    /// Words allowed inside a phrase: `english` (gensim's list) or a file,
+    /// one word per line.
+    #[arg(long, value_name = "english|FILE")]
+    connectors: Option<String>,
+    #[arg(long, default_value = "_")]
+    delimiter: String,
 }
 
 #[derive(Args, Debug)]
@@ -443,6 +469,7 @@ pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
             print_scored(g, &n)
         }
         EmbedCommand::Project(a) => project(g, a),
+        EmbedCommand::Phrases(a) => phrases(g, a),
     }
 }
 
@@ -696,4 +723,58 @@ fn fasttext_neighbours(g: &Global, path: &str, word: &str, k: usize) -> Result<(
         .map(|(j, s)| (emb.words()[j].clone(), s))
         .collect();
     print_scored(g, &n)
+}
+
+fn phrases(g: &Global, a: PhrasesArgs) -> Result<()> {
+    let connector_words = match a.connectors.as_deref() {
+        None => Vec::new(),
+        Some("english") => ENGLISH_CONNECTOR_WORDS.map(String::from).to_vec(),
+        Some(file) => std::fs::read_to_string(file)
+            .with_context(|| format!("--connectors {file}: neither 'english' nor a readable file"))?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+    };
+    let text = std::fs::read_to_string(&a.input)
+        .with_context(|| format!("cannot read {}", a.input.display()))?;
+    let config = PhrasesConfig {
+        min_count: a.min_count,
+        threshold: a.threshold,
+        delimiter: a.delimiter.clone(),
+        connector_words,
+    };
+    let p = Phrases::learn(text.lines().map(|l| l.split_whitespace()), config)
+        .with_context(|| format!("{}", a.input.display()))?;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(&p.apply(line.split_whitespace()).join(" "));
+        out.push('\n');
+    }
+    crate::report::write_atomic(&a.out, out.as_bytes())?;
+    let found = p.export();
+    if g.json {
+        let list: Vec<_> = found
+            .iter()
+            .map(|(ph, sc)| serde_json::json!({ "phrase": ph, "score": sc }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "phrases": list, "table": p.vocab_len(), "words": p.corpus_words, "out": a.out })
+        );
+    } else if !g.quiet {
+        let mut top = found.clone();
+        top.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        eprintln!(
+            "{} phrases from {} words -> {}; strongest: {}",
+            found.len(),
+            p.corpus_words,
+            a.out.display(),
+            top.iter()
+                .take(8)
+                .map(|x| x.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
 }
