@@ -44,8 +44,8 @@
 
 use crate::subwords::{fasttext_hash, for_each_ngram};
 use crate::word2vec::{
-    axpy, build_vocab, dot, encode, exp_table, job_bounds, noise_table, sample_thresholds, Hogwild,
-    Lcg, EXP_TABLE_SIZE, MAX_EXP, MAX_SENTENCE,
+    axpy, build_vocab, dot, encode, job_bounds, sample_thresholds, Hogwild, Lcg, NoiseTable,
+    SigmoidTable, MAX_EXP, MAX_SENTENCE,
 };
 use crate::{EmbedError, Embeddings};
 use rustc_hash::FxHashMap;
@@ -323,9 +323,9 @@ impl FastText {
             output: Hogwild::new(&mut output),
             subwords: &subwords,
             shift: subwords.iter().map(|r| mean_shift(r)).collect(),
-            cum: noise_table(&vocab.counts, cfg.ns_exponent),
+            noise: NoiseTable::new(&vocab.counts, cfg.ns_exponent),
             sample_int: sample_thresholds(&vocab.counts, cfg.sample),
-            sigmoid: exp_table(),
+            sigmoid: SigmoidTable::new(),
         };
         let per_epoch: u64 = corpus.iter().map(|s| s.len() as u64).sum();
         let grand = (per_epoch * cfg.epochs as u64).max(1) as f64;
@@ -656,25 +656,12 @@ struct Trainer<'a> {
     subwords: &'a [Vec<u32>],
     /// Σ c²/n over the rows of each word (1 when no row repeats).
     shift: Vec<f32>,
-    cum: Vec<u32>,
+    noise: NoiseTable,
     sample_int: Vec<u32>,
-    sigmoid: Vec<f32>,
+    sigmoid: SigmoidTable,
 }
 
 impl Trainer<'_> {
-    #[inline]
-    fn sigmoid(&self, f: f32) -> f32 {
-        let i = ((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize;
-        self.sigmoid[i.min(EXP_TABLE_SIZE - 1)]
-    }
-
-    #[inline]
-    fn noise(&self, rng: &mut Lcg) -> usize {
-        let last = *self.cum.last().unwrap_or(&1) as u64;
-        let r = ((rng.next() >> 16) % last) as u32;
-        self.cum.partition_point(|&c| c <= r)
-    }
-
     /// Negative sampling for `target` from `hidden`, the input gradient
     /// accumulated in `work`. `clamp`: σ clamped outside ±6 (CBOW) instead
     /// of skipping the example (skip-gram), as gensim.
@@ -693,7 +680,7 @@ impl Trainer<'_> {
             let (t, label) = if k == 0 {
                 (target, 1.0)
             } else {
-                let t = self.noise(rng);
+                let t = self.noise.draw(rng);
                 if t == target {
                     continue;
                 }
@@ -712,7 +699,7 @@ impl Trainer<'_> {
                 }
                 1.0
             } else {
-                self.sigmoid(f)
+                self.sigmoid.get(f)
             };
             let g = (label - s) * alpha;
             axpy(g, l2, work);
@@ -865,9 +852,9 @@ mod tests {
             output: Hogwild::new(&mut output),
             subwords: &subwords,
             shift: subwords.iter().map(|r| mean_shift(r)).collect(),
-            cum: noise_table(&counts, 0.75),
+            noise: NoiseTable::new(&counts, 0.75),
             sample_int: vec![u32::MAX; v],
-            sigmoid: exp_table(),
+            sigmoid: SigmoidTable::new(),
         };
         let (mut work, mut neu1, mut acc) = (vec![0f32; d], vec![0f32; d], vec![0f32; d]);
         t.sentence(
@@ -889,9 +876,9 @@ mod tests {
             output: Hogwild::new(&mut output2),
             subwords: &subwords,
             shift: vec![1.0; v],
-            cum: noise_table(&counts, 0.75),
+            noise: NoiseTable::new(&counts, 0.75),
             sample_int: vec![u32::MAX; v],
-            sigmoid: exp_table(),
+            sigmoid: SigmoidTable::new(),
         };
         let mut rng = Lcg(9);
         let n = sent.len();

@@ -253,17 +253,30 @@ pub(crate) fn axpy(g: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
-pub(crate) const EXP_TABLE_SIZE: usize = 1000;
+const EXP_TABLE_SIZE: usize = 1000;
 
 /// σ(x) tabulated on [−6, 6) as `word2vec.c` and gensim do.
-pub(crate) fn exp_table() -> Vec<f32> {
-    (0..EXP_TABLE_SIZE)
-        .map(|i| {
-            let x = ((i as f64 / EXP_TABLE_SIZE as f64) * 2.0 - 1.0) * f64::from(MAX_EXP);
-            let e = x.exp();
-            (e / (e + 1.0)) as f32
-        })
-        .collect()
+pub(crate) struct SigmoidTable(Vec<f32>);
+
+impl SigmoidTable {
+    pub(crate) fn new() -> Self {
+        SigmoidTable(
+            (0..EXP_TABLE_SIZE)
+                .map(|i| {
+                    let x = ((i as f64 / EXP_TABLE_SIZE as f64) * 2.0 - 1.0) * f64::from(MAX_EXP);
+                    let e = x.exp();
+                    (e / (e + 1.0)) as f32
+                })
+                .collect(),
+        )
+    }
+
+    /// σ(f) for f in (−6, 6).
+    #[inline]
+    pub(crate) fn get(&self, f: f32) -> f32 {
+        let i = ((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize;
+        self.0[i.min(EXP_TABLE_SIZE - 1)]
+    }
 }
 
 struct Model<'a> {
@@ -272,27 +285,13 @@ struct Model<'a> {
     syn0: Hogwild,
     syn1neg: Hogwild,
     syn1: Hogwild,
-    cum: Vec<u32>,
+    noise: NoiseTable,
     codes: Vec<HuffmanCode>,
     sample_int: Vec<u32>,
-    sigmoid: Vec<f32>,
+    sigmoid: SigmoidTable,
 }
 
 impl Model<'_> {
-    /// σ(f) for f in (−6, 6), from the table.
-    #[inline]
-    fn sigmoid(&self, f: f32) -> f32 {
-        let i = ((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize;
-        self.sigmoid[i.min(EXP_TABLE_SIZE - 1)]
-    }
-
-    #[inline]
-    fn noise(&self, rng: &mut Lcg) -> usize {
-        let last = *self.cum.last().unwrap_or(&1) as u64;
-        let r = ((rng.next() >> 16) % last) as u32;
-        self.cum.partition_point(|&c| c <= r)
-    }
-
     /// Updates the output layer for `target` from hidden vector `l1`,
     /// accumulating the input-side gradient in `work`.
     #[inline]
@@ -306,7 +305,7 @@ impl Model<'_> {
                 if f <= -MAX_EXP || f >= MAX_EXP {
                     continue;
                 }
-                let g = (1.0 - f32::from(c) - self.sigmoid(f)) * alpha;
+                let g = (1.0 - f32::from(c) - self.sigmoid.get(f)) * alpha;
                 axpy(g, l2, work);
                 axpy(g, l1, l2);
             }
@@ -318,7 +317,7 @@ impl Model<'_> {
             let (t, label) = if k == 0 {
                 (target, 1.0)
             } else {
-                let t = self.noise(rng);
+                let t = self.noise.draw(rng);
                 if t == target {
                     continue;
                 }
@@ -329,7 +328,7 @@ impl Model<'_> {
             if f <= -MAX_EXP || f >= MAX_EXP {
                 continue;
             }
-            let g = (label - self.sigmoid(f)) * alpha;
+            let g = (label - self.sigmoid.get(f)) * alpha;
             axpy(g, l2, work);
             axpy(g, l1, l2);
         }
@@ -418,18 +417,32 @@ pub(crate) fn sample_thresholds(counts: &[u64], sample: f64) -> Vec<u32> {
         .collect()
 }
 
-/// Cumulative unigram^`exponent` table over 2^31 − 1 (gensim's `cum_table`).
-pub(crate) fn noise_table(counts: &[u64], exponent: f64) -> Vec<u32> {
-    let pow: Vec<f64> = counts.iter().map(|&c| (c as f64).powf(exponent)).collect();
-    let z: f64 = pow.iter().sum();
-    let domain = (i32::MAX) as f64;
-    let mut acc = 0.0;
-    pow.iter()
-        .map(|p| {
-            acc += p;
-            (acc / z * domain).round() as u32
-        })
-        .collect()
+/// Noise words drawn ∝ count^`exponent` from a cumulative table over
+/// 2^31 − 1 (gensim's `cum_table`, searched by bisection).
+pub(crate) struct NoiseTable(Vec<u32>);
+
+impl NoiseTable {
+    pub(crate) fn new(counts: &[u64], exponent: f64) -> Self {
+        let pow: Vec<f64> = counts.iter().map(|&c| (c as f64).powf(exponent)).collect();
+        let z: f64 = pow.iter().sum();
+        let domain = (i32::MAX) as f64;
+        let mut acc = 0.0;
+        NoiseTable(
+            pow.iter()
+                .map(|p| {
+                    acc += p;
+                    (acc / z * domain).round() as u32
+                })
+                .collect(),
+        )
+    }
+
+    #[inline]
+    pub(crate) fn draw(&self, rng: &mut Lcg) -> usize {
+        let last = *self.0.last().unwrap_or(&1) as u64;
+        let r = ((rng.next() >> 16) % last) as u32;
+        self.0.partition_point(|&c| c <= r)
+    }
 }
 
 /// Sentence indices cutting the corpus into jobs of about `JOB_WORDS`
@@ -509,7 +522,7 @@ pub fn train_controlled(
     let d = cfg.dim;
 
     let sample_int = sample_thresholds(&vocab.counts, cfg.sample);
-    let cum = noise_table(&vocab.counts, cfg.ns_exponent);
+    let noise = NoiseTable::new(&vocab.counts, cfg.ns_exponent);
 
     // Input vectors uniform in [−1/d, 1/d) (gensim 4), output layers zero.
     let mut rng = Lcg(cfg.seed);
@@ -527,14 +540,14 @@ pub fn train_controlled(
         syn0: Hogwild::new(&mut syn0),
         syn1neg: Hogwild::new(&mut syn1neg),
         syn1: Hogwild::new(&mut syn1),
-        cum,
+        noise,
         codes: if cfg.hs {
             huffman_codes(&vocab.counts)
         } else {
             Vec::new()
         },
         sample_int,
-        sigmoid: exp_table(),
+        sigmoid: SigmoidTable::new(),
     };
 
     let fingerprint = vocab_fingerprint(
