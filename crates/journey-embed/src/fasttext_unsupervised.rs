@@ -44,14 +44,14 @@
 
 use crate::subwords::{fasttext_hash, for_each_ngram};
 use crate::word2vec::{
-    axpy, build_vocab, dot, encode, job_bounds, sample_thresholds, Hogwild, Lcg, NoiseTable,
-    SigmoidTable, MAX_EXP, MAX_SENTENCE,
+    axpy, build_vocab, dot, encode, job_bounds, sample_thresholds, train_epoch, Hogwild, Lcg,
+    NoiseTable, SigmoidTable, MAX_EXP, MAX_SENTENCE,
 };
 use crate::{EmbedError, Embeddings};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicU64;
 
 /// Training settings; `Default` is gensim 4.4's `FastText` defaults.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -333,36 +333,25 @@ impl FastText {
         let threads = cfg.threads.min(corpus.len().max(1));
         let jobs = job_bounds(&corpus);
         for epoch in 0..cfg.epochs {
-            let next_job = AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                for t in 0..threads {
-                    let (trainer, done, jobs, next_job, corpus) =
-                        (&trainer, &done, &jobs, &next_job, &corpus);
-                    let seed = cfg.seed ^ ((epoch as u64) << 32) ^ ((t as u64 + 1) << 48);
-                    scope.spawn(move || {
-                        let mut rng = Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16);
-                        let mut kept = Vec::with_capacity(MAX_SENTENCE);
-                        let mut work = vec![0f32; d];
-                        let mut neu1 = vec![0f32; d];
-                        let mut acc = vec![0f32; d];
-                        // Jobs in corpus order, to whichever thread is free.
-                        while let Some(w) = jobs.get(next_job.fetch_add(1, Ordering::Relaxed)..) {
-                            let [from, to, ..] = w else { break };
-                            for s in &corpus[*from..*to] {
-                                let progress = done.load(Ordering::Relaxed) as f64 / grand;
-                                let alpha = (f64::from(cfg.alpha)
-                                    - f64::from(cfg.alpha - cfg.min_alpha) * progress)
-                                    .max(f64::from(cfg.min_alpha))
-                                    as f32;
-                                trainer.sentence(
-                                    s, alpha, &mut rng, &mut kept, &mut work, &mut neu1, &mut acc,
-                                );
-                                done.fetch_add(s.len() as u64, Ordering::Relaxed);
-                            }
-                        }
-                    });
-                }
-            });
+            train_epoch(
+                &corpus,
+                &jobs,
+                threads,
+                cfg.seed,
+                epoch,
+                (cfg.alpha, cfg.min_alpha),
+                grand,
+                &done,
+                || {
+                    let mut kept = Vec::with_capacity(MAX_SENTENCE);
+                    let (mut work, mut neu1, mut acc) =
+                        (vec![0f32; d], vec![0f32; d], vec![0f32; d]);
+                    let trainer = &trainer;
+                    move |s: &[u32], alpha: f32, rng: &mut Lcg| {
+                        trainer.sentence(s, alpha, rng, &mut kept, &mut work, &mut neu1, &mut acc)
+                    }
+                },
+            );
         }
         drop(trainer);
         model.input = input;

@@ -463,6 +463,49 @@ pub(crate) fn job_bounds(corpus: &[Vec<u32>]) -> Vec<usize> {
     bounds
 }
 
+/// One epoch of Hogwild training: `threads` threads take the `jobs` in
+/// corpus order, whichever is free; each builds its sentence trainer with
+/// `worker` and its random stream from (seed, epoch, thread). The learning
+/// rate falls linearly from `lr.0` to `lr.1` over `grand` words, `done`
+/// counting those trained so far (across threads and epochs).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn train_epoch<W, F>(
+    corpus: &[Vec<u32>],
+    jobs: &[usize],
+    threads: usize,
+    seed: u64,
+    epoch: usize,
+    lr: (f32, f32),
+    grand: f64,
+    done: &AtomicU64,
+    worker: F,
+) where
+    F: Fn() -> W + Sync,
+    W: FnMut(&[u32], f32, &mut Lcg),
+{
+    let next_job = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let (worker, next_job) = (&worker, &next_job);
+            let seed = seed ^ ((epoch as u64) << 32) ^ ((t as u64 + 1) << 48);
+            scope.spawn(move || {
+                let mut rng = Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16);
+                let mut train = worker();
+                while let Some(w) = jobs.get(next_job.fetch_add(1, Ordering::Relaxed)..) {
+                    let [from, to, ..] = w else { break };
+                    for s in &corpus[*from..*to] {
+                        let progress = done.load(Ordering::Relaxed) as f64 / grand;
+                        let alpha = (f64::from(lr.0) - f64::from(lr.0 - lr.1) * progress)
+                            .max(f64::from(lr.1)) as f32;
+                        train(s, alpha, &mut rng);
+                        done.fetch_add(s.len() as u64, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+}
+
 /// A trained model: vocabulary (with counts) and input vectors.
 #[derive(Debug)]
 pub struct Word2Vec {
@@ -598,33 +641,27 @@ pub fn train_controlled(
     let threads = cfg.threads.min(corpus.len().max(1));
     let jobs = job_bounds(&corpus);
     for epoch in start_epoch..last_epoch {
-        let next_job = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for t in 0..threads {
-                let (model, done, jobs, next_job, corpus) =
-                    (&model, &done, &jobs, &next_job, &corpus);
-                let seed = cfg.seed ^ ((epoch as u64) << 32) ^ ((t as u64 + 1) << 48);
-                scope.spawn(move || {
-                    let mut rng = Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16);
-                    let mut kept = Vec::with_capacity(MAX_SENTENCE);
-                    let mut work = vec![0f32; d];
-                    let mut neu1 = vec![0f32; d];
-                    // Jobs in corpus order, to whichever thread is free.
-                    while let Some(w) = jobs.get(next_job.fetch_add(1, Ordering::Relaxed)..) {
-                        let [from, to, ..] = w else { break };
-                        for s in &corpus[*from..*to] {
-                            let progress = done.load(Ordering::Relaxed) as f64 / grand;
-                            let alpha = (f64::from(cfg.alpha)
-                                - f64::from(cfg.alpha - cfg.min_alpha) * progress)
-                                .max(f64::from(cfg.min_alpha))
-                                as f32;
-                            model.sentence(s, alpha, &mut rng, &mut kept, &mut work, &mut neu1);
-                            done.fetch_add(s.len() as u64, Ordering::Relaxed);
-                        }
-                    }
-                });
-            }
-        });
+        train_epoch(
+            &corpus,
+            &jobs,
+            threads,
+            cfg.seed,
+            epoch,
+            (cfg.alpha, cfg.min_alpha),
+            grand,
+            &done,
+            || {
+                let (mut kept, mut work, mut neu1) = (
+                    Vec::with_capacity(MAX_SENTENCE),
+                    vec![0f32; d],
+                    vec![0f32; d],
+                );
+                let model = &model;
+                move |s: &[u32], alpha: f32, rng: &mut Lcg| {
+                    model.sentence(s, alpha, rng, &mut kept, &mut work, &mut neu1)
+                }
+            },
+        );
         if let Some(path) = control.checkpoint {
             let mut tensors = vec![("syn0".to_string(), v, d, model.syn0.snapshot())];
             if cfg.negative > 0 {
