@@ -5,34 +5,14 @@
 //! seed with one thread gives bit-identical vectors; the cost falls every
 //! epoch; bad settings and corpora are clear errors.
 
+mod common;
+
 use journey_embed::glove::{train, train_cooccurrences, train_file, GloveConfig};
 use journey_embed::glove_cooccur::{cooccur, cooccur_file, CooccurConfig};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-fn prepared(rel: &str) -> Option<String> {
-    let path = journey_data::testdata::file(rel)?;
-    let raw = std::fs::read(path).unwrap();
-    let mut text = String::new();
-    for line in String::from_utf8_lossy(&raw).lines() {
-        let p: String = line
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    b.to_ascii_lowercase() as char
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        let words: Vec<&str> = p.split_whitespace().collect();
-        if !words.is_empty() {
-            text.push_str(&words.join(" "));
-            text.push('\n');
-        }
-    }
-    Some(text)
-}
+use common::prepared;
 
 fn fixture() -> serde_json::Value {
     let p = concat!(

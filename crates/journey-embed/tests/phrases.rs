@@ -5,30 +5,17 @@
 //! exported phrases with scores equal to 1e-12 relative, and the transformed
 //! corpus byte-identical (SHA-256).
 
+mod common;
+
 use journey_embed::phrases::{Phrases, PhrasesConfig};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 fn corpus() -> Option<Vec<Vec<String>>> {
-    let path = journey_data::testdata::file("corpora/wikitext-2/valid.txt")?;
-    let raw = std::fs::read(path).unwrap();
-    let text = String::from_utf8_lossy(&raw);
+    let text = common::prepared("corpora/wikitext-2/valid.txt")?;
     Some(
         text.lines()
-            .map(|line| {
-                let p: String = line
-                    .bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() {
-                            b.to_ascii_lowercase() as char
-                        } else {
-                            ' '
-                        }
-                    })
-                    .collect();
-                p.split_whitespace().map(str::to_string).collect::<Vec<_>>()
-            })
-            .filter(|t| !t.is_empty())
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
             .collect(),
     )
 }

@@ -5,33 +5,15 @@
 //! (floors below justified by measurement, see the asserts); the vectors
 //! written in both word2vec formats read back bit-exactly.
 
+mod common;
+
 use journey_embed::evaluation::evaluate_word_pairs;
 use journey_embed::vector_files::{read_vectors, write_vectors};
 use journey_embed::word2vec::{train, Word2VecConfig};
 use journey_embed::VectorFormat;
 
 fn corpus() -> Option<String> {
-    let path = journey_data::testdata::file("corpora/wikitext-2/valid.txt")?;
-    let raw = std::fs::read(path).unwrap();
-    let mut text = String::new();
-    for line in String::from_utf8_lossy(&raw).lines() {
-        let p: String = line
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    b.to_ascii_lowercase() as char
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        let words: Vec<&str> = p.split_whitespace().collect();
-        if !words.is_empty() {
-            text.push_str(&words.join(" "));
-            text.push('\n');
-        }
-    }
-    Some(text)
+    common::prepared("corpora/wikitext-2/valid.txt")
 }
 
 fn cfg(sg: bool, hs: bool, epochs: usize) -> Word2VecConfig {
