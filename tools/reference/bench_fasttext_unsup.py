@@ -35,19 +35,7 @@ from pathlib import Path
 import gensim
 from gensim.models import FastText, KeyedVectors
 
-BENCH_FILES = [
-    "corpora/kjv/kjv.txt",
-    "corpora/wikitext-2/test.txt",
-    "corpora/wikitext-2/valid.txt",
-    "corpora/tinyshakespeare/input.txt",
-    "corpora/lee/lee_background.cor",
-    "corpora/lee/lee.cor",
-]
-KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-
-
-def prepare(line: bytes) -> list:
-    return bytes(b if b in KEEP else 32 for b in line).decode("ascii").lower().split()
+from bench_word2vec import bench_sentences  # the same corpus preparation
 
 
 def evaluate(wv, ev):
@@ -68,13 +56,7 @@ def main():
     ap.add_argument("--fasttext", action="store_true")
     ap.add_argument("--skip-gensim", action="store_true")
     args = ap.parse_args()
-    sents = []
-    for f in BENCH_FILES:
-        raw = (Path(args.data) / f).read_bytes().decode("utf-8", errors="replace").encode("utf-8")
-        for line in raw.splitlines():
-            toks = prepare(line)
-            if toks:
-                sents.append(toks)
+    sents = bench_sentences(args.data)
     tokens = sum(len(s) for s in sents)
     ev = Path(args.data) / "eval" / "word_vectors"
     for name, sg in [("sg", 1), ("cbow", 0)]:

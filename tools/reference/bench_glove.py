@@ -32,19 +32,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 from glove import Corpus, Glove
 
-BENCH_FILES = [
-    "corpora/kjv/kjv.txt",
-    "corpora/wikitext-2/test.txt",
-    "corpora/wikitext-2/valid.txt",
-    "corpora/tinyshakespeare/input.txt",
-    "corpora/lee/lee_background.cor",
-    "corpora/lee/lee.cor",
-]
-KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-
-
-def prepare(line: bytes) -> list:
-    return bytes(b if b in KEEP else 32 for b in line).decode("ascii").lower().split()
+from bench_word2vec import bench_sentences  # the same corpus preparation
 
 
 def main():
@@ -54,13 +42,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=25)
     ap.add_argument("--x-max", type=float, default=100.0)
     args = ap.parse_args()
-    sents = []
-    for f in BENCH_FILES:
-        raw = (Path(args.data) / f).read_bytes().decode("utf-8", errors="replace").encode("utf-8")
-        for line in raw.splitlines():
-            toks = prepare(line)
-            if toks:
-                sents.append(toks)
+    sents = bench_sentences(args.data)
     tokens = sum(len(s) for s in sents)
     ev = Path(args.data) / "eval" / "word_vectors"
 

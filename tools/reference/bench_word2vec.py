@@ -39,6 +39,19 @@ def prepare(line: bytes) -> list:
     return bytes(b if b in KEEP else 32 for b in line).decode("ascii").lower().split()
 
 
+def bench_sentences(data) -> list:
+    """The benchmark corpus as token lists (shared by bench_glove.py and
+    bench_fasttext_unsup.py)."""
+    sents = []
+    for f in BENCH_FILES:
+        raw = (Path(data) / f).read_bytes().decode("utf-8", errors="replace").encode("utf-8")
+        for line in raw.splitlines():
+            toks = prepare(line)
+            if toks:
+                sents.append(toks)
+    return sents
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="../shared/data")
@@ -46,13 +59,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--only", default="sg,cbow")
     args = ap.parse_args()
-    sents = []
-    for f in BENCH_FILES:
-        raw = (Path(args.data) / f).read_bytes().decode("utf-8", errors="replace").encode("utf-8")
-        for line in raw.splitlines():
-            toks = prepare(line)
-            if toks:
-                sents.append(toks)
+    sents = bench_sentences(args.data)
     tokens = sum(len(s) for s in sents)
     ev = Path(args.data) / "eval" / "word_vectors"
     for name, sg in [("sg", 1), ("cbow", 0)]:
