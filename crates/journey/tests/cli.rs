@@ -340,6 +340,18 @@ fn tour_runs_end_to_end_and_writes_the_report() {
         .map(|w| w.as_str().unwrap())
         .collect();
     assert!(gold[..3].contains(&"silver"), "{gold:?}");
+    // Phrases (identical to gensim's, journey-embed/tests/phrases.rs): the
+    // KJV's fixed pairs such as "meshach and abednego" are joined.
+    let phrases = &emb["phrases"];
+    assert!(phrases["count"].as_u64().unwrap() > 100, "{phrases}");
+    assert!(
+        phrases["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p.as_str().unwrap().contains('_')),
+        "{phrases}"
+    );
     if emb["glove"]["skipped"].is_null() {
         assert!(
             emb["glove"]["analogies_solved"].as_u64().unwrap() >= 3,

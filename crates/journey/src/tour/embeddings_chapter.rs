@@ -1,5 +1,6 @@
-//! Tour chapter 1.4 — word embeddings: word2vec CBOW (Mikolov et al. 2013)
-//! trained on the tour's corpus, its nearest neighbours; then the pretrained
+//! Tour chapter 1.4 — word embeddings: phrase detection (Mikolov et al.
+//! 2013, as gensim's Phrases) and word2vec CBOW trained on the tour's corpus,
+//! its nearest neighbours; then the pretrained
 //! GloVe 6B 50d vectors (Pennington et al. 2014) when `fetch-models glove`
 //! has fetched them: neighbours, analogies by 3CosAdd (Mikolov et al. 2013)
 //! and 3CosMul (Levy & Goldberg 2014), WordSim-353 / SimLex-999 correlations,
@@ -15,6 +16,7 @@ use std::time::Instant;
 use anyhow::Result;
 use journey_embed::evaluation::evaluate_word_pairs;
 use journey_embed::pca::Pca;
+use journey_embed::phrases::{Phrases, PhrasesConfig, ENGLISH_CONNECTOR_WORDS};
 use journey_embed::pretrained::{glove_6b_50d_dir, load_glove_npy_parquet};
 use journey_embed::similarity::{AnalogyMethod, CosineIndex};
 use journey_embed::tsne::{trustworthiness, tsne, TsneConfig};
@@ -104,6 +106,36 @@ pub fn run(ctx: &Tour) -> Result<(Section, Value)> {
             clean + "\n"
         })
         .collect();
+    // ── Phrases: word pairs that behave as one word ───────────────────────
+    match Phrases::learn(
+        text.lines().map(str::split_whitespace),
+        PhrasesConfig {
+            connector_words: ENGLISH_CONNECTOR_WORDS.map(String::from).to_vec(),
+            ..PhrasesConfig::default()
+        },
+    ) {
+        Ok(phrases) => {
+            let mut found = phrases.export();
+            found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let top: Vec<&str> = found.iter().take(12).map(|p| p.0.as_str()).collect();
+            ctx.say(format!(
+                "{} phrases (word2phrase score > 10, connector words allowed inside), e.g. {}",
+                found.len(),
+                top.join(", ")
+            ));
+            sec.para(format!(
+                "Phrase detection (Mikolov et al. 2013, as gensim's Phrases) joins word pairs                  seen together far more often than chance, so that they can get one vector:                  {} phrases in the corpus; the strongest: {}.",
+                found.len(),
+                top.join(", ")
+            ));
+            facts.insert(
+                "phrases".into(),
+                json!({ "count": found.len(), "top": top }),
+            );
+        }
+        Err(e) => skipped(ctx, &mut sec, "Phrase detection", &e.to_string()),
+    }
+
     let cfg = Word2VecConfig {
         dim: 50,
         threads: 1,
