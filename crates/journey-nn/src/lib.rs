@@ -3,6 +3,12 @@
 //! checkpoints) and the classic deep architectures for text (RNN, LSTM, GRU,
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
+pub mod accumulate;
+pub mod clip;
 pub mod error;
+pub mod optim;
+pub mod rng;
+pub mod schedule;
+pub mod shuffle;
 
 pub use error::{NnError, Result};
