@@ -365,7 +365,9 @@ impl Trainer {
                 }
                 report.evals.push((state.step, metrics));
             }
-            if c.checkpoint_every.is_some_and(|n| state.step.is_multiple_of(n)) {
+            if c.checkpoint_every
+                .is_some_and(|n| state.step.is_multiple_of(n))
+            {
                 state.rng = rng.state();
                 self.save(
                     &self.run.step_checkpoint(state.step),
