@@ -6,7 +6,7 @@ use candle_core::{Device, Tensor, Var};
 use journey_nn::accumulate::empty_grad_store;
 use journey_nn::clip::{clip_grad_norm, clip_grad_value};
 use journey_nn::optim::{
-    Adam, AdamConfig, Optimizer, Params, RmsProp, RmsPropConfig, Sgd, SgdConfig,
+    Adam, AdamConfig, Optimizer, OptimizerConfig, Params, RmsProp, RmsPropConfig, Sgd, SgdConfig,
 };
 use journey_nn::schedule::Schedule;
 use serde_json::Value;
@@ -233,6 +233,23 @@ fn optimiser_state_round_trip_continues_identically() {
         let err = wrong.load_state(&state).unwrap_err().to_string();
         assert!(err.contains(&format!("{:?}", state.kind)), "{err}");
     }
+}
+
+#[test]
+fn optimizer_config_builds_each_kind() {
+    let g = golden();
+    for (text, kind) in [
+        (r#"{"kind": "sgd", "lr": 0.1, "momentum": 0.9}"#, "sgd"),
+        (r#"{"kind": "rmsprop", "centered": true}"#, "rmsprop"),
+        (r#"{"kind": "adam", "lr": 0.001}"#, "adam"),
+        (r#"{"kind": "adamw", "weight_decay": 0.1}"#, "adamw"),
+    ] {
+        let c: OptimizerConfig = serde_json::from_str(text).unwrap();
+        let opt = c.build(params(&g)).unwrap();
+        assert_eq!(opt.state().unwrap().kind, kind);
+    }
+    let bad: OptimizerConfig = serde_json::from_str(r#"{"kind": "sgd", "lr": -1}"#).unwrap();
+    assert!(bad.build(params(&g)).is_err());
 }
 
 #[test]

@@ -24,6 +24,8 @@ pub use sgd::{Sgd, SgdConfig};
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
 use candle_nn::VarMap;
@@ -88,6 +90,51 @@ pub struct OptimizerState {
     pub kind: String,
     pub tensors: BTreeMap<String, Tensor>,
     pub scalars: BTreeMap<String, f64>,
+}
+
+/// Any of the optimisers with its settings, as a configuration file or the
+/// CLI names it (`{"kind": "adamw", "lr": 3e-4, ...}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OptimizerConfig {
+    Sgd(SgdConfig),
+    #[serde(rename = "rmsprop")]
+    RmsProp(RmsPropConfig),
+    /// Adam; `decoupled_weight_decay` is forced off.
+    Adam(AdamConfig),
+    /// AdamW; `decoupled_weight_decay` is forced on.
+    #[serde(rename = "adamw")]
+    AdamW(AdamConfig),
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        OptimizerConfig::AdamW(AdamConfig::adamw())
+    }
+}
+
+impl OptimizerConfig {
+    /// The optimiser over `params`.
+    pub fn build(&self, params: Params) -> Result<Box<dyn Optimizer>> {
+        Ok(match self {
+            OptimizerConfig::Sgd(c) => Box::new(Sgd::new(params, c.clone())?),
+            OptimizerConfig::RmsProp(c) => Box::new(RmsProp::new(params, c.clone())?),
+            OptimizerConfig::Adam(c) => Box::new(Adam::new(
+                params,
+                AdamConfig {
+                    decoupled_weight_decay: false,
+                    ..c.clone()
+                },
+            )?),
+            OptimizerConfig::AdamW(c) => Box::new(Adam::new(
+                params,
+                AdamConfig {
+                    decoupled_weight_decay: true,
+                    ..c.clone()
+                },
+            )?),
+        })
+    }
 }
 
 /// An update rule over a fixed list of parameters.
