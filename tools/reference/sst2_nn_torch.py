@@ -36,19 +36,25 @@ def load_glove(d):
 
 
 class BiLstm(nn.Module):
-    def __init__(self, emb, hidden=128, classes=2, dropout=0.5):
+    def __init__(self, emb, hidden=128, classes=2, dropout=0.5, emb_dropout=0.5, pool="max"):
         super().__init__()
         self.emb = nn.Embedding.from_pretrained(emb, freeze=False, padding_idx=0)
         self.lstm = nn.LSTM(emb.shape[1], hidden, batch_first=True, bidirectional=True)
         self.drop = nn.Dropout(dropout)
-        self.out = nn.Linear(2 * hidden, classes)
+        self.emb_drop = nn.Dropout(emb_dropout)
+        self.pool = pool
+        self.out = nn.Linear((4 if pool == "maxmean" else 2) * hidden, classes)
 
     def forward(self, ids, lengths):
-        x = self.drop(self.emb(ids))
+        x = self.emb_drop(self.emb(ids))
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, padding_value=-1e4)
         pooled = out.max(dim=1).values
+        if self.pool == "maxmean":
+            mask = (out[:, :, :1] > -1e3).float()
+            mean = (out * mask).sum(1) / lengths[:, None].float()
+            pooled = torch.cat([pooled, mean], 1)
         return self.out(self.drop(pooled))
 
 
@@ -97,6 +103,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--emb-dropout", type=float, default=0.5)
+    ap.add_argument("--pool", choices=["max", "maxmean"], default="max")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -120,7 +129,7 @@ def main():
             emb[i] = gvec[gidx[w]]
             hits += 1
     emb = torch.from_numpy(emb)
-    model = BiLstm(emb) if a.model == "bilstm" else TextCnn(emb)
+    model = BiLstm(emb, hidden=a.hidden, emb_dropout=a.emb_dropout, pool=a.pool) if a.model == "bilstm" else TextCnn(emb)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     min_len = 5 if a.model == "textcnn" else 1
     start = time.time()

@@ -3,7 +3,18 @@
 //! checkpoints) and the classic deep architectures for text (RNN, LSTM, GRU,
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
+pub mod accumulate;
+pub mod batching;
+pub mod checkpoint;
+pub mod clip;
+pub mod early_stopping;
 pub mod error;
+pub mod optim;
+pub mod rng;
+pub mod run_dir;
+pub mod schedule;
+pub mod shuffle;
+pub mod trainer;
 pub mod vocab;
 
 pub use error::{NnError, Result};

@@ -1,0 +1,131 @@
+//! Stochastic gradient descent with momentum (Polyak, "Some methods of
+//! speeding up the convergence of iteration methods", 1964), Nesterov's
+//! accelerated variant in the form of Sutskever et al., "On the importance of
+//! initialization and momentum in deep learning" (ICML 2013), and L2 weight
+//! decay, exactly as `torch.optim.SGD`:
+//!
+//! ```text
+//! g  <- grad + weight_decay * θ
+//! b  <- g                                   (first step)
+//! b  <- momentum * b + (1 - dampening) * g  (later steps)
+//! g  <- g + momentum * b   if nesterov, else  g <- b   (when momentum > 0)
+//! θ  <- θ - lr * g
+//! ```
+//!
+//! Cost: O(P) per step; one P-sized momentum buffer when momentum > 0.
+
+use candle_core::backprop::GradStore;
+use serde::{Deserialize, Serialize};
+
+use super::{add_scaled, check_kind, check_lr, Buffers, Optimizer, OptimizerState, Params};
+use crate::error::{NnError, Result};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SgdConfig {
+    pub lr: f64,
+    pub momentum: f64,
+    pub dampening: f64,
+    pub nesterov: bool,
+    pub weight_decay: f64,
+}
+
+impl Default for SgdConfig {
+    fn default() -> Self {
+        SgdConfig {
+            lr: 1e-2,
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+pub struct Sgd {
+    params: Params,
+    config: SgdConfig,
+    momentum: Buffers,
+}
+
+impl Sgd {
+    pub fn new(params: Params, config: SgdConfig) -> Result<Self> {
+        check_lr(config.lr)?;
+        if config.momentum < 0.0 || config.weight_decay < 0.0 {
+            return Err(NnError::Config(
+                "SGD momentum and weight_decay must be >= 0".into(),
+            ));
+        }
+        if config.nesterov && (config.momentum <= 0.0 || config.dampening != 0.0) {
+            return Err(NnError::Config(
+                "Nesterov momentum needs momentum > 0 and dampening = 0".into(),
+            ));
+        }
+        let n = params.len();
+        Ok(Sgd {
+            params,
+            config,
+            momentum: Buffers::new("momentum_buffer", n),
+        })
+    }
+
+    pub fn config(&self) -> &SgdConfig {
+        &self.config
+    }
+}
+
+impl Optimizer for Sgd {
+    fn step(&mut self, grads: &GradStore) -> Result<()> {
+        let c = &self.config;
+        for (i, var) in self.params.vars().iter().enumerate() {
+            let Some(grad) = grads.get(var.as_tensor()) else {
+                continue;
+            };
+            let theta = var.as_tensor();
+            let mut g = grad.clone();
+            if c.weight_decay != 0.0 {
+                g = add_scaled(&g, theta, c.weight_decay)?;
+            }
+            if c.momentum != 0.0 {
+                let buf = match &self.momentum.slots[i] {
+                    None => g.copy()?,
+                    Some(b) => add_scaled(&b.affine(c.momentum, 0.0)?, &g, 1.0 - c.dampening)?,
+                };
+                g = if c.nesterov {
+                    add_scaled(&g, &buf, c.momentum)?
+                } else {
+                    buf.clone()
+                };
+                self.momentum.slots[i] = Some(buf);
+            }
+            var.set(&add_scaled(theta, &g, -c.lr)?)?;
+        }
+        Ok(())
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+
+    fn params(&self) -> &Params {
+        &self.params
+    }
+
+    fn state(&self) -> Result<OptimizerState> {
+        let mut s = OptimizerState {
+            kind: "sgd".into(),
+            ..Default::default()
+        };
+        self.momentum.export(&self.params, &mut s.tensors);
+        Ok(s)
+    }
+
+    fn load_state(&mut self, state: &OptimizerState) -> Result<()> {
+        check_kind("sgd", state)?;
+        self.momentum.import(&self.params, state)
+    }
+}
