@@ -4,5 +4,9 @@
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
 pub mod error;
+pub mod gru;
+pub mod lstm;
+pub mod recurrent;
+pub mod rnn;
 
 pub use error::{NnError, Result};
