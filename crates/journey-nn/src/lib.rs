@@ -3,10 +3,12 @@
 //! checkpoints) and the classic deep architectures for text (RNN, LSTM, GRU,
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
+pub mod attention;
 pub mod error;
 pub mod gru;
 pub mod lstm;
 pub mod recurrent;
 pub mod rnn;
+pub mod text_cnn;
 
 pub use error::{NnError, Result};
