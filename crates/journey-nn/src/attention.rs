@@ -125,6 +125,17 @@ impl Attention {
         Ok(Self { config, params })
     }
 
+    /// Redraws every parameter uniformly in `±1/√fan_in` from a seeded
+    /// generator: same seed, same weights.
+    pub fn reset_parameters(&self, seed: u64) -> Result<()> {
+        let mut rng = crate::recurrent::SplitMix64(seed);
+        for p in &self.params {
+            let bound = 1.0 / (p.dim(1)? as f32).sqrt();
+            crate::recurrent::fill_uniform(p, bound, &mut rng)?;
+        }
+        Ok(())
+    }
+
     pub fn config(&self) -> &AttentionConfig {
         &self.config
     }

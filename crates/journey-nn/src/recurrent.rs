@@ -341,16 +341,11 @@ impl Recurrent {
     /// seeded generator of ours: same seed, same weights.
     pub fn reset_parameters(&self, seed: u64) -> Result<()> {
         let bound = 1.0 / (self.config.hidden_size as f32).sqrt();
-        let mut rng = crate::recurrent::SplitMix64(seed);
+        let mut rng = SplitMix64(seed);
         for layer in &self.cells {
             for cell in layer {
                 for p in cell.parameters() {
-                    let n = p.elem_count();
-                    let v: Vec<f32> = (0..n)
-                        .map(|_| (rng.next_f32() * 2.0 - 1.0) * bound)
-                        .collect();
-                    let t = Tensor::from_vec(v, p.shape(), p.device())?;
-                    p.slice_set(&t, 0, 0)?;
+                    fill_uniform(p, bound, &mut rng)?;
                 }
             }
         }
@@ -574,6 +569,15 @@ impl Recurrent {
 fn stack<'a>(ts: impl Iterator<Item = &'a Tensor>) -> Result<Tensor> {
     let v: Vec<&Tensor> = ts.collect();
     Ok(Tensor::stack(&v, 0)?)
+}
+
+/// Overwrites `p` in place with values uniform in `±bound` from `rng`.
+pub(crate) fn fill_uniform(p: &Tensor, bound: f32, rng: &mut SplitMix64) -> Result<()> {
+    let v: Vec<f32> = (0..p.elem_count())
+        .map(|_| (rng.next_f32() * 2.0 - 1.0) * bound)
+        .collect();
+    p.slice_set(&Tensor::from_vec(v, p.shape(), p.device())?, 0, 0)?;
+    Ok(())
 }
 
 /// A small seeded generator (SplitMix64, Steele et al. 2014) for

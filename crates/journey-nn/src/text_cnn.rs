@@ -97,6 +97,25 @@ impl TextCnn {
         Ok(Self { config, convs, fc })
     }
 
+    /// Redraws every parameter uniformly in `±1/√fan_in` (PyTorch's
+    /// default bounds) from a seeded generator: same seed, same weights.
+    pub fn reset_parameters(&self, seed: u64) -> Result<()> {
+        let mut rng = crate::recurrent::SplitMix64(seed);
+        let e = self.config.embedding_dim;
+        for ((w, b), &k) in self.convs.iter().zip(&self.config.widths) {
+            let bound = 1.0 / ((e * k) as f32).sqrt();
+            crate::recurrent::fill_uniform(w, bound, &mut rng)?;
+            crate::recurrent::fill_uniform(b, bound, &mut rng)?;
+        }
+        let fin = self.config.filters * self.config.widths.len();
+        let bound = 1.0 / (fin as f32).sqrt();
+        crate::recurrent::fill_uniform(self.fc.weight(), bound, &mut rng)?;
+        if let Some(b) = self.fc.bias() {
+            crate::recurrent::fill_uniform(b, bound, &mut rng)?;
+        }
+        Ok(())
+    }
+
     pub fn config(&self) -> &TextCnnConfig {
         &self.config
     }

@@ -342,3 +342,24 @@ fn cell_steps_match_the_fused_layer() {
         }
     }
 }
+
+/// Seeded initialisation: same seed, same weights; another seed, others.
+#[test]
+fn reset_parameters_is_seeded() {
+    let draw = |seed: u64| {
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+        let m = Recurrent::gru(3, 4, 2, true, vb).unwrap();
+        m.reset_parameters(seed).unwrap();
+        let w = m.cells()[1][1]
+            .weight_hh
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        assert!(w.iter().all(|v| v.abs() <= 0.5));
+        w
+    };
+    assert_eq!(draw(3), draw(3));
+    assert_ne!(draw(3), draw(4));
+}
