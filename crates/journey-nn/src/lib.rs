@@ -4,16 +4,22 @@
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
 pub mod accumulate;
+pub mod attention;
 pub mod batching;
 pub mod checkpoint;
 pub mod clip;
 pub mod early_stopping;
 pub mod error;
+pub mod gru;
+pub mod lstm;
 pub mod optim;
+pub mod recurrent;
 pub mod rng;
+pub mod rnn;
 pub mod run_dir;
 pub mod schedule;
 pub mod shuffle;
+pub mod text_cnn;
 pub mod trainer;
 pub mod vocab;
 
