@@ -371,6 +371,21 @@ mod tests {
     }
 
     #[test]
+    fn configs_round_trip_through_json() {
+        for init in [
+            Init::default(),
+            Init::KaimingUniform {
+                mode: FanMode::FanOut,
+                nonlinearity: Nonlinearity::LeakyRelu(0.2),
+            },
+            Init::Orthogonal { gain: 2.0 },
+        ] {
+            let json = serde_json::to_string(&init).unwrap();
+            assert_eq!(serde_json::from_str::<Init>(&json).unwrap(), init, "{json}");
+        }
+    }
+
+    #[test]
     fn same_seed_same_tensor() {
         let dev = Device::Cpu;
         for init in [

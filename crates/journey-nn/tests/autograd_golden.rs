@@ -10,7 +10,9 @@ use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{VarBuilder, VarMap};
 use common::{f64s, golden, max_abs_diff, rows};
 use journey_nn::activations::{self, Activation};
-use journey_nn::gradient_check::{max_relative_error, numerical_gradient_candle, scalar};
+use journey_nn::gradient_check::{
+    max_relative_error, numerical_gradient, numerical_gradient_candle, scalar,
+};
 use journey_nn::init::{calculate_gain, fans, Nonlinearity};
 use journey_nn::mlp::{bce_with_logits, Mlp, MlpConfig};
 use journey_nn::scalar_mlp::ScalarMlp;
@@ -154,8 +156,28 @@ fn scalar_autograd_gradients_equal_torch() {
         assert!(d < 1e-12, "{name}: max |Δgrad| {d}");
         assert!(max_relative_error(ours, &theirs) < 1e-9, "{name}");
     }
+    // And against central differences of the loss, parameter by parameter.
+    let (xs, ys) = (rows(&g["x"]), f64s(&g["y"]));
+    let flat: Vec<f64> = mlp.params().concat();
+    let numeric = numerical_gradient(
+        |theta| {
+            let mut m = mlp.clone();
+            let mut k = 0;
+            for l in 0..m.weights.len() {
+                for v in m.weights[l].iter_mut().chain(m.biases[l].iter_mut()) {
+                    *v = theta[k];
+                    k += 1;
+                }
+            }
+            m.loss_and_grads(&xs, &ys).unwrap().0
+        },
+        &flat,
+        1e-6,
+    );
+    let fd = max_abs_diff(&grads.concat(), &numeric);
+    assert!(fd < 1e-8, "scalar autograd vs finite differences: {fd}");
     println!(
-        "scalar autograd vs torch (f64): |Δloss| {:.2e}, max |Δgrad| {worst:.2e}",
+        "scalar autograd vs torch (f64): |Δloss| {:.2e}, max |Δgrad| {worst:.2e}; vs finite differences {fd:.2e}",
         (loss - torch_loss).abs()
     );
 }
