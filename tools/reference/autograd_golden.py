@@ -19,74 +19,25 @@ Pinned: torch==2.5.1 (run with /root/venvs/torch/bin/python), numpy.
 
 import json
 import math
-import os
-import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sms_features_spec import features, read_sms, train_split, vocabulary  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "crates/journey-nn/tests/fixtures/autograd_golden.json"
-DATA = Path(os.environ.get("JOURNEY_DATA", "../shared/data"))
 
-VOCAB_SIZE = 24
 HIDDEN = [8, 8]
 BATCH_LINES = 16
 
 
-def read_sms():
-    """(label, text) per line of sms.tsv; split at the first tab."""
-    text = (DATA / "classification/sms_spam/sms.tsv").read_bytes().decode("utf-8")
-    rows = []
-    for line in text.split("\n"):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line:
-            continue
-        label, body = line.split("\t", 1)
-        rows.append((1.0 if label == "spam" else 0.0, body))
-    return rows
-
-
-def tokens(text):
-    return [t.lower() for t in re.findall(r"[A-Za-z0-9]+", text)]
-
-
-def stop_words():
-    path = DATA / "lexicons/stopwords_nltk_english.txt"
-    return {w.strip() for w in path.read_text().split("\n") if w.strip()}
-
-
-def vocabulary(train):
-    """The VOCAB_SIZE tokens in most training messages, stop words left out,
-    ties broken by the token."""
-    stops = stop_words()
-    df = Counter()
-    for _, text in train:
-        df.update({t for t in tokens(text) if t not in stops})
-    ranked = sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [t for t, _ in ranked[:VOCAB_SIZE]]
-
-
-def features(text, vocab):
-    n = len(text)
-    digits = sum(1 for c in text if "0" <= c <= "9")
-    upper = sum(1 for c in text if "A" <= c <= "Z")
-    toks = set(tokens(text))
-    return [
-        n / 100.0,
-        5.0 * digits / max(n, 1),
-        5.0 * upper / max(n, 1),
-        min(text.count("!"), 3) / 3.0,
-    ] + [1.0 if w in toks else 0.0 for w in vocab]
-
-
 def sms_section():
     rows = read_sms()
-    train = [r for i, r in enumerate(rows) if i % 5 != 4]
+    train = train_split(rows)
     vocab = vocabulary(train)
     batch = train[:BATCH_LINES]
     x = torch.tensor([features(t, vocab) for _, t in batch], dtype=torch.float64)
