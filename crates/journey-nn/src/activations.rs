@@ -16,7 +16,7 @@
 //!
 //! Cost: O(1) per element, no memory beyond the output.
 
-use candle_core::{DType, Tensor};
+use candle_core::Tensor;
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
@@ -264,7 +264,7 @@ pub fn autograd_derivative(act: Activation, x: &Tensor) -> Result<Tensor> {
     let grads = y.backward()?;
     match grads.get(var.as_tensor()) {
         Some(g) => Ok(g.clone()),
-        None => Ok(x.zeros_like()?.to_dtype(DType::F32)?),
+        None => Ok(x.zeros_like()?),
     }
 }
 
