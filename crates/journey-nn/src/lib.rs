@@ -4,23 +4,31 @@
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
 pub mod accumulate;
+pub mod activations;
 pub mod attention;
 pub mod batching;
 pub mod checkpoint;
 pub mod clip;
+pub mod diagnostics;
 pub mod dropout;
 pub mod early_stopping;
 pub mod error;
+pub mod gradient_check;
 pub mod gru;
+pub mod init;
 pub mod lstm;
+pub mod mlp;
 pub mod neural_classifier;
 pub mod optim;
 pub mod recurrent;
 pub mod rng;
 pub mod rnn;
 pub mod run_dir;
+pub mod scalar_autograd;
+pub mod scalar_mlp;
 pub mod schedule;
 pub mod shuffle;
+pub mod sms_features;
 pub mod text_cnn;
 pub mod trainer;
 pub mod vocab;
