@@ -81,6 +81,58 @@ impl RmsProp {
     }
 }
 
+/// The step's scalars, in `f32` as PyTorch's kernels use them.
+struct Consts {
+    wd: f32,
+    alpha: f32,
+    /// 1 - α
+    w: f32,
+    eps: f32,
+    mu: f32,
+    neg_lr: f32,
+}
+
+impl Consts {
+    /// The update of one parameter; the settings are constants so that each
+    /// of the four loops is compiled without branches.
+    #[inline(always)]
+    fn run<const CENTERED: bool, const MOMENTUM: bool>(
+        &self,
+        theta: &mut [f32],
+        g: &[f32],
+        v: &mut [f32],
+        m: &mut [f32],
+        b: &mut [f32],
+    ) {
+        let n = theta.len();
+        let (g, v) = (&g[..n], &mut v[..n]);
+        let m = if CENTERED { &mut m[..n] } else { &mut m[..0] };
+        let b = if MOMENTUM { &mut b[..n] } else { &mut b[..0] };
+        for j in 0..n {
+            let p = theta[j];
+            let g = g[j] + self.wd * p;
+            v[j] = v[j] * self.alpha + self.w * g * g;
+            let avg = if CENTERED {
+                // lerp(m, g, 1 - α), aten's two branches
+                m[j] = if self.w < 0.5 {
+                    m[j] + self.w * (g - m[j])
+                } else {
+                    g - (g - m[j]) * (1.0 - self.w)
+                };
+                (v[j] - m[j] * m[j]).sqrt()
+            } else {
+                v[j].sqrt()
+            } + self.eps;
+            theta[j] = if MOMENTUM {
+                b[j] = b[j] * self.mu + g / avg;
+                p + self.neg_lr * b[j]
+            } else {
+                p + self.neg_lr * (g / avg)
+            };
+        }
+    }
+}
+
 impl Optimizer for RmsProp {
     /// One fused pass per parameter, in `f32`, in PyTorch's order of
     /// operations.
@@ -116,29 +168,19 @@ impl Optimizer for RmsProp {
             } else {
                 &mut none_b
             };
-            update_in_place(var, grad, |theta, g| {
-                for j in 0..theta.len() {
-                    let p = theta[j];
-                    let g = g[j] + wd * p;
-                    v[j] = v[j] * alpha + w * g * g;
-                    let avg = if centered {
-                        // lerp(m, g, 1 - α), aten's two branches
-                        m[j] = if w < 0.5 {
-                            m[j] + w * (g - m[j])
-                        } else {
-                            g - (g - m[j]) * (1.0 - w)
-                        };
-                        (v[j] - m[j] * m[j]).sqrt()
-                    } else {
-                        v[j].sqrt()
-                    } + eps;
-                    theta[j] = if momentum {
-                        b[j] = b[j] * mu + g / avg;
-                        p + neg_lr * b[j]
-                    } else {
-                        p + neg_lr * (g / avg)
-                    };
-                }
+            let k = Consts {
+                wd,
+                alpha,
+                w,
+                eps,
+                mu,
+                neg_lr,
+            };
+            update_in_place(var, grad, |theta, g| match (centered, momentum) {
+                (false, false) => k.run::<false, false>(theta, g, v, m, b),
+                (false, true) => k.run::<false, true>(theta, g, v, m, b),
+                (true, false) => k.run::<true, false>(theta, g, v, m, b),
+                (true, true) => k.run::<true, true>(theta, g, v, m, b),
             })?;
         }
         Ok(())

@@ -102,12 +102,30 @@ impl Optimizer for Sgd {
             let n = var.elem_count();
             let buf = self.momentum.slots[i].get_or_insert_with(|| vec![0.0; n]);
             update_in_place(var, grad, |theta, g| {
-                for ((p, &g), b) in theta.iter_mut().zip(g).zip(buf.iter_mut()) {
-                    let g = g + wd * *p;
+                let it = theta.iter_mut().zip(g).zip(buf.iter_mut());
+                match (first, nesterov) {
                     // The first step copies the gradient into the buffer.
-                    *b = if first { g } else { *b * mu + keep * g };
-                    let d = if nesterov { g + mu * *b } else { *b };
-                    *p += neg_lr * d;
+                    (true, _) => {
+                        for ((p, &g), b) in it {
+                            let g = g + wd * *p;
+                            *b = g;
+                            *p += neg_lr * if nesterov { g + mu * g } else { g };
+                        }
+                    }
+                    (false, false) => {
+                        for ((p, &g), b) in it {
+                            let g = g + wd * *p;
+                            *b = *b * mu + keep * g;
+                            *p += neg_lr * *b;
+                        }
+                    }
+                    (false, true) => {
+                        for ((p, &g), b) in it {
+                            let g = g + wd * *p;
+                            *b = *b * mu + keep * g;
+                            *p += neg_lr * (g + mu * *b);
+                        }
+                    }
                 }
             })?;
         }
