@@ -20,8 +20,8 @@ use candle_core::backprop::GradStore;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    add_scaled, check_kind, check_lr, export_steps, import_steps, lerp, Buffers, Optimizer,
-    OptimizerState, Params,
+    check_kind, check_lr, export_steps, import_steps, update_in_place, Optimizer, OptimizerState,
+    Params, VecBuffers,
 };
 use crate::error::{NnError, Result};
 
@@ -69,9 +69,9 @@ impl AdamConfig {
 pub struct Adam {
     params: Params,
     config: AdamConfig,
-    exp_avg: Buffers,
-    exp_avg_sq: Buffers,
-    max_exp_avg_sq: Buffers,
+    exp_avg: VecBuffers,
+    exp_avg_sq: VecBuffers,
+    max_exp_avg_sq: VecBuffers,
     steps: Vec<u64>,
 }
 
@@ -92,9 +92,9 @@ impl Adam {
         Ok(Adam {
             params,
             config,
-            exp_avg: Buffers::new("exp_avg", n),
-            exp_avg_sq: Buffers::new("exp_avg_sq", n),
-            max_exp_avg_sq: Buffers::new("max_exp_avg_sq", n),
+            exp_avg: VecBuffers::new("exp_avg", n),
+            exp_avg_sq: VecBuffers::new("exp_avg_sq", n),
+            max_exp_avg_sq: VecBuffers::new("max_exp_avg_sq", n),
             steps: vec![0; n],
         })
     }
@@ -112,7 +112,47 @@ impl Adam {
     }
 }
 
+/// The step's scalars, in `f32` as PyTorch's kernels use them.
+struct Consts {
+    /// 1 - lr·λ for AdamW, 1 otherwise (exact no-op).
+    decay: f32,
+    /// λ for Adam's L2 term, 0 otherwise (exact no-op).
+    l2: f32,
+    w1: f32,
+    beta2: f32,
+    w2: f32,
+    eps: f32,
+    bc2_sqrt: f32,
+    neg_step: f32,
+}
+
+impl Consts {
+    /// Decays θ, updates m and v; returns the new v.
+    #[inline(always)]
+    fn moments(&self, p: &mut f32, g: f32, m: &mut f32, v: &mut f32) -> f32 {
+        *p *= self.decay;
+        let g = g + self.l2 * *p;
+        // lerp(m, g, w1), aten's two branches
+        *m = if self.w1 < 0.5 {
+            *m + self.w1 * (g - *m)
+        } else {
+            g - (g - *m) * (1.0 - self.w1)
+        };
+        *v = *v * self.beta2 + self.w2 * g * g;
+        *v
+    }
+
+    /// θ ← θ - step · m / (sqrt(v) / sqrt(1 - β2^t) + ε)
+    #[inline(always)]
+    fn apply(&self, p: &mut f32, m: f32, v: f32) {
+        let denom = v.sqrt() / self.bc2_sqrt + self.eps;
+        *p += self.neg_step * (m / denom);
+    }
+}
+
 impl Optimizer for Adam {
+    /// One fused pass over each parameter's elements, in `f32`, with
+    /// PyTorch's order of operations (its scalars rounded to `f32`).
     fn step(&mut self, grads: &GradStore) -> Result<()> {
         let c = &self.config;
         for (i, var) in self.params.vars().iter().enumerate() {
@@ -120,45 +160,59 @@ impl Optimizer for Adam {
                 continue;
             };
             self.steps[i] += 1;
-            let t = self.steps[i];
-            let mut theta = var.as_tensor().clone();
-            let mut g = grad.clone();
-            if c.weight_decay != 0.0 {
-                if c.decoupled_weight_decay {
-                    theta = theta.affine(1.0 - c.lr * c.weight_decay, 0.0)?;
-                } else {
-                    g = add_scaled(&g, &theta, c.weight_decay)?;
-                }
-            }
-            let m = match &self.exp_avg.slots[i] {
-                Some(m) => m.clone(),
-                None => g.zeros_like()?,
-            };
-            let m = lerp(&m, &g, 1.0 - c.beta1)?;
-            let v = match &self.exp_avg_sq.slots[i] {
-                Some(v) => v.affine(c.beta2, 0.0)?,
-                None => g.zeros_like()?,
-            };
-            let v = v.add(&g.affine(1.0 - c.beta2, 0.0)?.mul(&g)?)?;
-            let bias_correction1 = 1.0 - c.beta1.powf(t as f64);
-            let bias_correction2 = 1.0 - c.beta2.powf(t as f64);
-            let step_size = c.lr / bias_correction1;
-            let bias_correction2_sqrt = bias_correction2.sqrt();
-            let second = if c.amsgrad {
-                let vmax = match &self.max_exp_avg_sq.slots[i] {
-                    Some(vmax) => vmax.maximum(&v)?,
-                    None => v.clone(),
-                };
-                self.max_exp_avg_sq.slots[i] = Some(vmax.clone());
-                vmax
+            let t = self.steps[i] as f64;
+            let n = var.elem_count();
+            let m = self.exp_avg.slots[i].get_or_insert_with(|| vec![0.0; n]);
+            let v = self.exp_avg_sq.slots[i].get_or_insert_with(|| vec![0.0; n]);
+            let mut vmax = if c.amsgrad {
+                Some(self.max_exp_avg_sq.slots[i].get_or_insert_with(|| vec![0.0; n]))
             } else {
-                v.clone()
+                None
             };
-            let denom = (second.sqrt()? / bias_correction2_sqrt)?.affine(1.0, c.eps)?;
-            let new_theta = add_scaled(&theta, &m.div(&denom)?, -step_size)?;
-            self.exp_avg.slots[i] = Some(m);
-            self.exp_avg_sq.slots[i] = Some(v);
-            var.set(&new_theta)?;
+            let step_size = c.lr / (1.0 - c.beta1.powf(t));
+            let bc2_sqrt = (1.0 - c.beta2.powf(t)).sqrt() as f32;
+            let neg_step = -step_size as f32;
+            let decay = (1.0 - c.lr * c.weight_decay) as f32;
+            let decoupled = c.decoupled_weight_decay && c.weight_decay != 0.0;
+            let l2 = if c.decoupled_weight_decay {
+                0.0
+            } else {
+                c.weight_decay as f32
+            };
+            let (w1, beta2, w2, eps) = (
+                (1.0 - c.beta1) as f32,
+                c.beta2 as f32,
+                (1.0 - c.beta2) as f32,
+                c.eps as f32,
+            );
+            let k = Consts {
+                decay: if decoupled { decay } else { 1.0 },
+                l2,
+                w1,
+                beta2,
+                w2,
+                eps,
+                bc2_sqrt,
+                neg_step,
+            };
+            update_in_place(var, grad, |theta, g| match vmax.as_mut() {
+                None => {
+                    for (((p, &g), m), v) in
+                        theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut())
+                    {
+                        let v = k.moments(p, g, m, v);
+                        k.apply(p, *m, v);
+                    }
+                }
+                Some(vmax) => {
+                    let it = theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut());
+                    for ((((p, &g), m), v), vmax) in it.zip(vmax.iter_mut()) {
+                        let v = k.moments(p, g, m, v);
+                        *vmax = vmax.max(v);
+                        k.apply(p, *m, *vmax);
+                    }
+                }
+            })?;
         }
         Ok(())
     }
@@ -180,9 +234,9 @@ impl Optimizer for Adam {
             kind: self.kind().into(),
             ..Default::default()
         };
-        self.exp_avg.export(&self.params, &mut s.tensors);
-        self.exp_avg_sq.export(&self.params, &mut s.tensors);
-        self.max_exp_avg_sq.export(&self.params, &mut s.tensors);
+        self.exp_avg.export(&self.params, &mut s.tensors)?;
+        self.exp_avg_sq.export(&self.params, &mut s.tensors)?;
+        self.max_exp_avg_sq.export(&self.params, &mut s.tensors)?;
         export_steps(&self.params, &self.steps, &mut s.scalars);
         Ok(s)
     }

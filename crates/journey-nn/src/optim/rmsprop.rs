@@ -19,8 +19,8 @@ use candle_core::backprop::GradStore;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    add_scaled, check_kind, check_lr, export_steps, import_steps, lerp, Buffers, Optimizer,
-    OptimizerState, Params,
+    check_kind, check_lr, export_steps, import_steps, update_in_place, Optimizer, OptimizerState,
+    Params, VecBuffers,
 };
 use crate::error::{NnError, Result};
 
@@ -51,9 +51,9 @@ impl Default for RmsPropConfig {
 pub struct RmsProp {
     params: Params,
     config: RmsPropConfig,
-    square_avg: Buffers,
-    grad_avg: Buffers,
-    momentum: Buffers,
+    square_avg: VecBuffers,
+    grad_avg: VecBuffers,
+    momentum: VecBuffers,
     steps: Vec<u64>,
 }
 
@@ -69,9 +69,9 @@ impl RmsProp {
         Ok(RmsProp {
             params,
             config,
-            square_avg: Buffers::new("square_avg", n),
-            grad_avg: Buffers::new("grad_avg", n),
-            momentum: Buffers::new("momentum_buffer", n),
+            square_avg: VecBuffers::new("square_avg", n),
+            grad_avg: VecBuffers::new("grad_avg", n),
+            momentum: VecBuffers::new("momentum_buffer", n),
             steps: vec![0; n],
         })
     }
@@ -81,53 +81,107 @@ impl RmsProp {
     }
 }
 
+/// The step's scalars, in `f32` as PyTorch's kernels use them.
+struct Consts {
+    wd: f32,
+    alpha: f32,
+    /// 1 - α
+    w: f32,
+    eps: f32,
+    mu: f32,
+    neg_lr: f32,
+}
+
+impl Consts {
+    /// The update of one parameter; the settings are constants so that each
+    /// of the four loops is compiled without branches.
+    #[inline(always)]
+    fn run<const CENTERED: bool, const MOMENTUM: bool>(
+        &self,
+        theta: &mut [f32],
+        g: &[f32],
+        v: &mut [f32],
+        m: &mut [f32],
+        b: &mut [f32],
+    ) {
+        let n = theta.len();
+        let (g, v) = (&g[..n], &mut v[..n]);
+        let m = if CENTERED { &mut m[..n] } else { &mut m[..0] };
+        let b = if MOMENTUM { &mut b[..n] } else { &mut b[..0] };
+        for j in 0..n {
+            let p = theta[j];
+            let g = g[j] + self.wd * p;
+            v[j] = v[j] * self.alpha + self.w * g * g;
+            let avg = if CENTERED {
+                // lerp(m, g, 1 - α), aten's two branches
+                m[j] = if self.w < 0.5 {
+                    m[j] + self.w * (g - m[j])
+                } else {
+                    g - (g - m[j]) * (1.0 - self.w)
+                };
+                (v[j] - m[j] * m[j]).sqrt()
+            } else {
+                v[j].sqrt()
+            } + self.eps;
+            theta[j] = if MOMENTUM {
+                b[j] = b[j] * self.mu + g / avg;
+                p + self.neg_lr * b[j]
+            } else {
+                p + self.neg_lr * (g / avg)
+            };
+        }
+    }
+}
+
 impl Optimizer for RmsProp {
+    /// One fused pass per parameter, in `f32`, in PyTorch's order of
+    /// operations.
     fn step(&mut self, grads: &GradStore) -> Result<()> {
         let c = &self.config;
+        let (wd, alpha, w, eps, mu, neg_lr) = (
+            c.weight_decay as f32,
+            c.alpha as f32,
+            (1.0 - c.alpha) as f32,
+            c.eps as f32,
+            c.momentum as f32,
+            -c.lr as f32,
+        );
+        let (centered, momentum) = (c.centered, c.momentum > 0.0);
         for (i, var) in self.params.vars().iter().enumerate() {
             let Some(grad) = grads.get(var.as_tensor()) else {
                 continue;
             };
-            let theta = var.as_tensor();
             self.steps[i] += 1;
-            let mut g = grad.clone();
-            if c.weight_decay != 0.0 {
-                g = add_scaled(&g, theta, c.weight_decay)?;
-            }
-            let v = match &self.square_avg.slots[i] {
-                Some(v) => v.affine(c.alpha, 0.0)?,
-                None => g.zeros_like()?,
-            };
-            // addcmul: v + (1 - α) * g * g
-            let v = v.add(&g.affine(1.0 - c.alpha, 0.0)?.mul(&g)?)?;
-            let avg = if c.centered {
-                let m = match &self.grad_avg.slots[i] {
-                    Some(m) => m.clone(),
-                    None => g.zeros_like()?,
-                };
-                let m = lerp(&m, &g, 1.0 - c.alpha)?;
-                let avg = v.sub(&m.mul(&m)?)?.sqrt()?;
-                self.grad_avg.slots[i] = Some(m);
-                avg
+            let n = var.elem_count();
+            let v = self.square_avg.slots[i].get_or_insert_with(|| vec![0.0; n]);
+            // Unused buffers stay empty (zip stops at the shortest slice, so
+            // they are only zipped in when the setting needs them).
+            let mut none = Vec::new();
+            let m = if centered {
+                self.grad_avg.slots[i].get_or_insert_with(|| vec![0.0; n])
             } else {
-                v.sqrt()?
+                &mut none
             };
-            self.square_avg.slots[i] = Some(v);
-            let avg = avg.affine(1.0, c.eps)?;
-            let new_theta = if c.momentum > 0.0 {
-                let b = match &self.momentum.slots[i] {
-                    Some(b) => b.affine(c.momentum, 0.0)?,
-                    None => g.zeros_like()?,
-                };
-                let b = b.add(&g.div(&avg)?)?;
-                let t = add_scaled(theta, &b, -c.lr)?;
-                self.momentum.slots[i] = Some(b);
-                t
+            let mut none_b = Vec::new();
+            let b = if momentum {
+                self.momentum.slots[i].get_or_insert_with(|| vec![0.0; n])
             } else {
-                // addcdiv: θ + (-lr) * (g / d)
-                add_scaled(theta, &g.div(&avg)?, -c.lr)?
+                &mut none_b
             };
-            var.set(&new_theta)?;
+            let k = Consts {
+                wd,
+                alpha,
+                w,
+                eps,
+                mu,
+                neg_lr,
+            };
+            update_in_place(var, grad, |theta, g| match (centered, momentum) {
+                (false, false) => k.run::<false, false>(theta, g, v, m, b),
+                (false, true) => k.run::<false, true>(theta, g, v, m, b),
+                (true, false) => k.run::<true, false>(theta, g, v, m, b),
+                (true, true) => k.run::<true, true>(theta, g, v, m, b),
+            })?;
         }
         Ok(())
     }
@@ -149,9 +203,9 @@ impl Optimizer for RmsProp {
             kind: "rmsprop".into(),
             ..Default::default()
         };
-        self.square_avg.export(&self.params, &mut s.tensors);
-        self.grad_avg.export(&self.params, &mut s.tensors);
-        self.momentum.export(&self.params, &mut s.tensors);
+        self.square_avg.export(&self.params, &mut s.tensors)?;
+        self.grad_avg.export(&self.params, &mut s.tensors)?;
+        self.momentum.export(&self.params, &mut s.tensors)?;
         export_steps(&self.params, &self.steps, &mut s.scalars);
         Ok(s)
     }

@@ -17,7 +17,7 @@
 use candle_core::backprop::GradStore;
 use serde::{Deserialize, Serialize};
 
-use super::{add_scaled, check_kind, check_lr, Buffers, Optimizer, OptimizerState, Params};
+use super::{check_kind, check_lr, update_in_place, Optimizer, OptimizerState, Params, VecBuffers};
 use crate::error::{NnError, Result};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ impl Default for SgdConfig {
 pub struct Sgd {
     params: Params,
     config: SgdConfig,
-    momentum: Buffers,
+    momentum: VecBuffers,
 }
 
 impl Sgd {
@@ -65,7 +65,7 @@ impl Sgd {
         Ok(Sgd {
             params,
             config,
-            momentum: Buffers::new("momentum_buffer", n),
+            momentum: VecBuffers::new("momentum_buffer", n),
         })
     }
 
@@ -75,30 +75,59 @@ impl Sgd {
 }
 
 impl Optimizer for Sgd {
+    /// One fused pass per parameter, in `f32`, in PyTorch's order of
+    /// operations.
     fn step(&mut self, grads: &GradStore) -> Result<()> {
         let c = &self.config;
+        let (wd, mu, keep, neg_lr) = (
+            c.weight_decay as f32,
+            c.momentum as f32,
+            (1.0 - c.dampening) as f32,
+            -c.lr as f32,
+        );
+        let nesterov = c.nesterov;
         for (i, var) in self.params.vars().iter().enumerate() {
             let Some(grad) = grads.get(var.as_tensor()) else {
                 continue;
             };
-            let theta = var.as_tensor();
-            let mut g = grad.clone();
-            if c.weight_decay != 0.0 {
-                g = add_scaled(&g, theta, c.weight_decay)?;
+            if c.momentum == 0.0 {
+                update_in_place(var, grad, |theta, g| {
+                    for (p, &g) in theta.iter_mut().zip(g) {
+                        *p += neg_lr * (g + wd * *p);
+                    }
+                })?;
+                continue;
             }
-            if c.momentum != 0.0 {
-                let buf = match &self.momentum.slots[i] {
-                    None => g.copy()?,
-                    Some(b) => add_scaled(&b.affine(c.momentum, 0.0)?, &g, 1.0 - c.dampening)?,
-                };
-                g = if c.nesterov {
-                    add_scaled(&g, &buf, c.momentum)?
-                } else {
-                    buf.clone()
-                };
-                self.momentum.slots[i] = Some(buf);
-            }
-            var.set(&add_scaled(theta, &g, -c.lr)?)?;
+            let first = self.momentum.slots[i].is_none();
+            let n = var.elem_count();
+            let buf = self.momentum.slots[i].get_or_insert_with(|| vec![0.0; n]);
+            update_in_place(var, grad, |theta, g| {
+                let it = theta.iter_mut().zip(g).zip(buf.iter_mut());
+                match (first, nesterov) {
+                    // The first step copies the gradient into the buffer.
+                    (true, _) => {
+                        for ((p, &g), b) in it {
+                            let g = g + wd * *p;
+                            *b = g;
+                            *p += neg_lr * if nesterov { g + mu * g } else { g };
+                        }
+                    }
+                    (false, false) => {
+                        for ((p, &g), b) in it {
+                            let g = g + wd * *p;
+                            *b = *b * mu + keep * g;
+                            *p += neg_lr * *b;
+                        }
+                    }
+                    (false, true) => {
+                        for ((p, &g), b) in it {
+                            let g = g + wd * *p;
+                            *b = *b * mu + keep * g;
+                            *p += neg_lr * (g + mu * *b);
+                        }
+                    }
+                }
+            })?;
         }
         Ok(())
     }
@@ -120,7 +149,7 @@ impl Optimizer for Sgd {
             kind: "sgd".into(),
             ..Default::default()
         };
-        self.momentum.export(&self.params, &mut s.tensors);
+        self.momentum.export(&self.params, &mut s.tensors)?;
         Ok(s)
     }
 
