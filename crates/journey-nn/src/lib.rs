@@ -5,6 +5,7 @@
 
 pub mod attention;
 pub mod error;
+mod fast_math;
 pub mod gru;
 pub mod lstm;
 pub mod recurrent;
