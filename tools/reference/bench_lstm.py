@@ -14,6 +14,11 @@ x time 40, lengths in 20..=40 through pack_padded_sequence (same lengths,
 labels and inputs as the Rust example: its LCG is replayed here). One step =
 forward + backward + update. Prints one JSON line: median ms per step
 (after 3 warm-up steps) and real tokens/s.
+
+On a machine busy with other work, torch's OpenMP threads spin while they
+wait and a 2-thread run becomes ~6x slower than a 1-thread one; run it with
+OMP_WAIT_POLICY=PASSIVE (as the figures reported for journey-nn were) to
+compare compute, not scheduling.
 """
 
 import argparse
