@@ -10,9 +10,15 @@ Command (from the repository root):
 Same model and sizes as the Rust example: one bidirectional LSTM layer
 (input 50, hidden 128, batch_first), final states of both directions
 concatenated -> Linear(256, 2) -> cross-entropy, plain SGD (lr 0.1); batch 64
-x time 40, lengths in 20..=40 through pack_padded_sequence. One step =
+x time 40, lengths in 20..=40 through pack_padded_sequence (same lengths,
+labels and inputs as the Rust example: its LCG is replayed here). One step =
 forward + backward + update. Prints one JSON line: median ms per step
 (after 3 warm-up steps) and real tokens/s.
+
+On a machine busy with other work, torch's OpenMP threads spin while they
+wait and a 2-thread run becomes ~6x slower than a 1-thread one; run it with
+OMP_WAIT_POLICY=PASSIVE (as the figures reported for journey-nn were) to
+compare compute, not scheduling.
 """
 
 import argparse
@@ -35,9 +41,20 @@ def main():
     lstm = torch.nn.LSTM(inp, hidden, num_layers=1, bidirectional=True, batch_first=True)
     head = torch.nn.Linear(2 * hidden, 2)
     opt = torch.optim.SGD(list(lstm.parameters()) + list(head.parameters()), lr=0.1)
-    xs = torch.rand(batch, steps_t, inp) * 2 - 1
-    lengths = torch.randint(20, 41, (batch,))
-    labels = torch.randint(0, 2, (batch,))
+    # the Rust example's generator (64-bit LCG), drawn in the same order, so
+    # both sides see the same lengths and labels (inputs: same distribution)
+    state = [42]
+
+    def nxt():
+        state[0] = (state[0] * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        return (state[0] >> 40) / float(1 << 24)
+
+    for _ in range(2 * hidden * 2 + 2):  # the head's weights
+        nxt()
+    xs = torch.tensor([nxt() * 2 - 1 for _ in range(batch * steps_t * inp)]).reshape(
+        batch, steps_t, inp)
+    lengths = torch.tensor([20 + int(nxt() * 21.0) for _ in range(batch)])
+    labels = torch.tensor([int(nxt() * 2.0) for _ in range(batch)])
     tokens = int(lengths.sum())
 
     def step():

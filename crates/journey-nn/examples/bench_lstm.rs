@@ -56,8 +56,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lstm = Recurrent::lstm(input, hidden, 1, true, vb.pp("lstm"))?;
     lstm.reset_parameters(1)?;
     let head = candle_nn::linear(2 * hidden, 2, vb.pp("head"))?;
-    let mut sgd = candle_nn::SGD::new(varmap.all_vars(), 0.1)?;
     let mut rng = Lcg(42);
+    // seeded head (candle's own random init cannot be seeded)
+    let bound = 1.0 / (2.0 * hidden as f32).sqrt();
+    for p in [head.weight(), head.bias().expect("bias")] {
+        let v: Vec<f32> = (0..p.elem_count())
+            .map(|_| (rng.next() * 2.0 - 1.0) * bound)
+            .collect();
+        p.slice_set(&Tensor::from_vec(v, p.shape(), &dev)?, 0, 0)?;
+    }
+    let mut sgd = candle_nn::SGD::new(varmap.all_vars(), 0.1)?;
     let xs: Vec<f32> = (0..batch * time * input)
         .map(|_| rng.next() * 2.0 - 1.0)
         .collect();

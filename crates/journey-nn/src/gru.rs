@@ -69,10 +69,7 @@ impl GruCell {
     }
 }
 
-#[inline]
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
+use crate::fast_math::{sigmoid, tanh};
 
 /// Forward pointwise part: `gi` `[B, 3H]` (input projection + b_ih), `gh`
 /// `[B, 3H]` (hidden projection + b_hh), `h_prev` → gates r, z, n `[B, 3H]`,
@@ -95,7 +92,7 @@ pub(crate) fn pointwise_forward(
         for j in 0..hs {
             let r = sigmoid(gi[j] + gh[j]);
             let z = sigmoid(gi[hs + j] + gh[hs + j]);
-            let n = (gi[2 * hs + j] + r * gh[2 * hs + j]).tanh();
+            let n = tanh(gi[2 * hs + j] + r * gh[2 * hs + j]);
             gates[j] = r;
             gates[hs + j] = z;
             gates[2 * hs + j] = n;

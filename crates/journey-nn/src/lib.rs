@@ -33,4 +33,6 @@ pub mod text_cnn;
 pub mod trainer;
 pub mod vocab;
 
+mod fast_math;
+
 pub use error::{NnError, Result};

@@ -75,10 +75,7 @@ impl LstmCell {
     }
 }
 
-#[inline]
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
+use crate::fast_math::{sigmoid, tanh};
 
 /// Forward pointwise part for a batch of `b` rows: `pre` `[B, 4H]` (both
 /// projections and biases), `c_prev` `[B, H]` → activated gates `[B, 4H]`,
@@ -100,18 +97,26 @@ pub(crate) fn pointwise_forward(
                 .zip(c.chunks_exact_mut(hs).zip(h.chunks_exact_mut(hs))),
         )
     {
+        let (pi, rest) = pre.split_at(hs);
+        let (pf, rest) = rest.split_at(hs);
+        let (pg, po) = rest.split_at(hs);
+        let (gi, rest) = gates.split_at_mut(hs);
+        let (gf, rest) = rest.split_at_mut(hs);
+        let (gg, go) = rest.split_at_mut(hs);
+        let (c_prev, c, h) = (&c_prev[..hs], &mut c[..hs], &mut h[..hs]);
+        let (po, go) = (&po[..hs], &mut go[..hs]);
         for j in 0..hs {
-            let i = sigmoid(pre[j]);
-            let f = sigmoid(pre[hs + j]);
-            let g = pre[2 * hs + j].tanh();
-            let o = sigmoid(pre[3 * hs + j]);
+            let i = sigmoid(pi[j]);
+            let f = sigmoid(pf[j]);
+            let g = tanh(pg[j]);
+            let o = sigmoid(po[j]);
             let cj = f * c_prev[j] + i * g;
-            gates[j] = i;
-            gates[hs + j] = f;
-            gates[2 * hs + j] = g;
-            gates[3 * hs + j] = o;
+            gi[j] = i;
+            gf[j] = f;
+            gg[j] = g;
+            go[j] = o;
             c[j] = cj;
-            h[j] = o * cj.tanh();
+            h[j] = o * tanh(cj);
         }
     }
 }
@@ -135,19 +140,22 @@ pub(crate) fn pointwise_backward(
         .zip(c.chunks_exact(hs).zip(c_prev.chunks_exact(hs)))
         .zip(dh.chunks_exact(hs).zip(dc.chunks_exact_mut(hs)))
     {
+        let (gi, rest) = gates.split_at(hs);
+        let (gf, rest) = rest.split_at(hs);
+        let (gg, go) = rest.split_at(hs);
+        let (di, rest) = dpre.split_at_mut(hs);
+        let (df, rest) = rest.split_at_mut(hs);
+        let (dg, dout) = rest.split_at_mut(hs);
+        let (go, dout) = (&go[..hs], &mut dout[..hs]);
+        let (c, c_prev, dh, dc) = (&c[..hs], &c_prev[..hs], &dh[..hs], &mut dc[..hs]);
         for j in 0..hs {
-            let (i, f, g, o) = (
-                gates[j],
-                gates[hs + j],
-                gates[2 * hs + j],
-                gates[3 * hs + j],
-            );
-            let tc = c[j].tanh();
+            let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
+            let tc = tanh(c[j]);
             let dcj = dc[j] + dh[j] * o * (1.0 - tc * tc);
-            dpre[j] = dcj * g * i * (1.0 - i);
-            dpre[hs + j] = dcj * c_prev[j] * f * (1.0 - f);
-            dpre[2 * hs + j] = dcj * i * (1.0 - g * g);
-            dpre[3 * hs + j] = dh[j] * tc * o * (1.0 - o);
+            di[j] = dcj * g * i * (1.0 - i);
+            df[j] = dcj * c_prev[j] * f * (1.0 - f);
+            dg[j] = dcj * i * (1.0 - g * g);
+            dout[j] = dh[j] * tc * o * (1.0 - o);
             dc[j] = dcj * f;
         }
     }

@@ -492,21 +492,14 @@ impl Recurrent {
                 .index_select(&idx_in, 0)?
                 .reshape((dirs, time * batch, fin))?;
             let w_ih = stack(cells.iter().map(|c| &c.weight_ih))?;
-            let mut proj = xg.matmul(&w_ih.transpose(1, 2)?)?;
-            if cfg.bias {
-                let b_ih = stack(cells.iter().map(|c| c.bias_ih.as_ref().expect("bias")))?;
-                let b = if kind == CellKind::Gru {
-                    b_ih
-                } else {
-                    let b_hh = stack(cells.iter().map(|c| c.bias_hh.as_ref().expect("bias")))?;
-                    (b_ih + b_hh)?
-                };
-                proj = proj.broadcast_add(&b.unsqueeze(1)?)?;
-            }
-            let proj = proj.reshape((dirs, time, batch, g))?.contiguous()?;
+            let proj = xg
+                .matmul(&w_ih.transpose(1, 2)?)?
+                .reshape((dirs, time, batch, g))?
+                .contiguous()?;
             let w_hh = stack(cells.iter().map(|c| &c.weight_hh))?.contiguous()?;
-            // Initial states and (GRU) b_hh travel packed in one flat tensor.
-            let mut extra = Vec::with_capacity(3);
+            // Initial states and biases travel packed in one flat tensor; the
+            // op adds the input-side bias while it reads each step.
+            let mut extra = Vec::with_capacity(4);
             match initial {
                 Some(st) => {
                     extra.push(st.h.narrow(0, layer * dirs, dirs)?.flatten_all()?);
@@ -519,6 +512,18 @@ impl Recurrent {
                         extra.push(Tensor::zeros(dirs * batch * hs, DType::F32, dev)?);
                     }
                 }
+            }
+            if cfg.bias {
+                let b_ih = stack(cells.iter().map(|c| c.bias_ih.as_ref().expect("bias")))?;
+                let b_in = if kind == CellKind::Gru {
+                    b_ih
+                } else {
+                    let b_hh = stack(cells.iter().map(|c| c.bias_hh.as_ref().expect("bias")))?;
+                    (b_ih + b_hh)?
+                };
+                extra.push(b_in.flatten_all()?);
+            } else {
+                extra.push(Tensor::zeros(dirs * g, DType::F32, dev)?);
             }
             if kind == CellKind::Gru {
                 if cfg.bias {
@@ -620,11 +625,14 @@ struct DirGrads {
     dw: Vec<f32>,
     dh0: Vec<f32>,
     dc0: Vec<f32>,
+    db_in: Vec<f32>,
     dbhh: Vec<f32>,
 }
 
-/// Inputs: projections `[D, T, B, G·H]`, `W_hh` `[D, G·H, H]`, and a flat
-/// tensor `h_0 [D·B·H] ‖ c_0 [D·B·H] (LSTM) ‖ b_hh [D·G·H] (GRU)`.
+/// Inputs: projections `x W_ihᵀ` `[D, T, B, G·H]`, `W_hh` `[D, G·H, H]`,
+/// and a flat tensor `h_0 [D·B·H] ‖ c_0 [D·B·H] (LSTM) ‖ b_in [D·G·H] ‖
+/// b_hh [D·G·H] (GRU)`, where `b_in` is the bias added to the input
+/// projection (`b_ih + b_hh`, or `b_ih` for the GRU).
 /// Output: `[S, D, T, B, H]`, S = 2 (h, c) for the LSTM, else 1 (h).
 struct RecurrentOp {
     kind: CellKind,
@@ -708,6 +716,7 @@ impl RecurrentOp {
         w: &[f32],
         h0: &[f32],
         c0: &[f32],
+        b_in: &[f32],
         bhh: &[f32],
     ) -> DirSaved {
         let (t_len, b, hs) = (self.time, self.batch, self.hidden);
@@ -720,6 +729,7 @@ impl RecurrentOp {
         let mut gates = Vec::new();
         let mut ghn = Vec::new();
         let mut pre = vec![0f32; b * g];
+        let mut gi = vec![0f32; if self.kind == CellKind::Gru { b * g } else { 0 }];
         match self.kind {
             CellKind::Lstm => {
                 c = vec![0f32; (t_len + 1) * bh];
@@ -737,12 +747,20 @@ impl RecurrentOp {
             let h_prev = &prev[t * bh..];
             let h_cur = &mut cur[..bh];
             let x_t = &proj[t * b * g..(t + 1) * b * g];
+            let add_bias = |dst: &mut [f32]| {
+                for (row, xr) in dst.chunks_exact_mut(g).zip(x_t.chunks_exact(g)) {
+                    for ((o, &x), &bb) in row.iter_mut().zip(xr).zip(b_in) {
+                        *o = x + bb;
+                    }
+                }
+            };
             if self.kind == CellKind::Gru {
+                add_bias(&mut gi);
                 for row in pre.chunks_exact_mut(g) {
                     row.copy_from_slice(bhh);
                 }
             } else {
-                pre.copy_from_slice(x_t);
+                add_bias(&mut pre);
             }
             // pre += h_{t-1} · W_hhᵀ   (W_hh is [G·H, H] row-major)
             gemm_f32(
@@ -770,7 +788,7 @@ impl RecurrentOp {
                 }
                 CellKind::Gru => crate::gru::pointwise_forward(
                     hs,
-                    x_t,
+                    &gi,
                     &pre,
                     h_prev,
                     &mut gates[t * b * g..(t + 1) * b * g],
@@ -879,6 +897,12 @@ impl RecurrentOp {
             (hs, 1),
             par,
         );
+        let mut db_in = vec![0f32; g];
+        for row in dproj.chunks_exact(g) {
+            for (a, &v) in db_in.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
         let mut dbhh = Vec::new();
         if self.kind == CellKind::Gru {
             dbhh = vec![0f32; g];
@@ -893,6 +917,7 @@ impl RecurrentOp {
             dw,
             dh0: dh_next,
             dc0: dc,
+            db_in,
             dbhh,
         }
     }
@@ -921,7 +946,9 @@ impl CustomOp3 for RecurrentOp {
         let dbh = d * b * hs;
         let h0 = &extra[..dbh];
         let c0 = if lstm { &extra[dbh..2 * dbh] } else { &[][..] };
-        let bhh_off = if lstm { 2 * dbh } else { dbh };
+        let b_in_off = if lstm { 2 * dbh } else { dbh };
+        let b_in = &extra[b_in_off..b_in_off + d * g];
+        let bhh_off = b_in_off + d * g;
         let bhh = if self.kind == CellKind::Gru {
             &extra[bhh_off..bhh_off + d * g]
         } else {
@@ -940,6 +967,7 @@ impl CustomOp3 for RecurrentOp {
                     } else {
                         &[]
                     },
+                    &b_in[di * g..(di + 1) * g],
                     if self.kind == CellKind::Gru {
                         &bhh[di * g..(di + 1) * g]
                     } else {
@@ -1011,6 +1039,9 @@ impl CustomOp3 for RecurrentOp {
             for gr in &grads {
                 dextra.extend_from_slice(&gr.dc0);
             }
+        }
+        for gr in &grads {
+            dextra.extend_from_slice(&gr.db_in);
         }
         for gr in &grads {
             dextra.extend_from_slice(&gr.dbhh);

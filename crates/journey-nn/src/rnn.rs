@@ -81,7 +81,7 @@ pub(crate) fn pointwise_forward(relu: bool, pre: &[f32], h: &mut [f32]) {
         }
     } else {
         for (o, &p) in h.iter_mut().zip(pre) {
-            *o = p.tanh();
+            *o = crate::fast_math::tanh(p);
         }
     }
 }
