@@ -4,5 +4,6 @@
 //! text CNN, attention, seq2seq), built on candle's tensors and autograd.
 
 pub mod error;
+pub mod fused;
 
 pub use error::{NnError, Result};
