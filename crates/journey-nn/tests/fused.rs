@@ -1,10 +1,10 @@
 //! The fused ops against the unfused candle compositions they replace:
 //! forward values and gradients from candle's autograd, max |Δ| ≤ 1e-5, on
 //! seeded random inputs including awkward shapes (one row, a last dimension
-//! of 1, large logits).
+//! of 1, large logits, a single time step).
 
 use candle_core::{DType, Device, Tensor, Var, D};
-use journey_nn::fused::{cross_entropy, gelu, layer_norm, GeluApproximation};
+use journey_nn::fused::{causal_attention, cross_entropy, gelu, layer_norm, GeluApproximation};
 
 const TOL: f32 = 1e-5;
 
@@ -291,4 +291,65 @@ fn gelu_matches_unfused_values_and_gradients() {
         assert_eq!((g[0], g[4]), (0.0, 1.0), "{a:?}");
     }
     eprintln!("gelu: max |Δ| = {worst:e}");
+}
+
+/// Causal attention composed of differentiable primitives: the full T × T
+/// scores, a -inf mask above the diagonal, candle_nn's composed softmax.
+fn causal_attention_unfused(q: &Tensor, k: &Tensor, v: &Tensor) -> Tensor {
+    let (t, dh) = (q.dim(D::Minus2).unwrap(), q.dim(D::Minus1).unwrap());
+    let scores = (q.matmul(&k.t().unwrap()).unwrap() * (1.0 / (dh as f64).sqrt())).unwrap();
+    let mask: Vec<f32> = (0..t)
+        .flat_map(|i| (0..t).map(move |j| if j <= i { 0.0 } else { f32::NEG_INFINITY }))
+        .collect();
+    let mask = Tensor::from_vec(mask, (t, t), &Device::Cpu).unwrap();
+    let p = candle_nn::ops::softmax(&scores.broadcast_add(&mask).unwrap(), D::Minus1).unwrap();
+    p.matmul(v).unwrap()
+}
+
+#[test]
+fn causal_attention_matches_unfused_values_and_gradients() {
+    let mut rng = Rng(17);
+    let mut worst = 0f32;
+    for dims in [
+        vec![1, 1],
+        vec![1, 1, 1],
+        vec![3, 1, 4],
+        vec![2, 5, 1],
+        vec![2, 3, 17, 8],
+        vec![4, 33, 16],
+    ] {
+        let q = Var::from_tensor(&rng.tensor(&dims, 1.0)).unwrap();
+        let k = Var::from_tensor(&rng.tensor(&dims, 1.0)).unwrap();
+        let v = Var::from_tensor(&rng.tensor(&dims, 1.0)).unwrap();
+        let r = rng.tensor(&dims, 1.0);
+        let fused = causal_attention(&q, &k, &v, None).unwrap();
+        let plain = causal_attention_unfused(&q, &k, &v);
+        worst = worst.max(assert_close(&format!("o {dims:?}"), &fused, &plain, TOL));
+        let gf = (&fused * &r)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        let gp = (&plain * &r)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        for (name, t) in [("dq", &q), ("dk", &k), ("dv", &v)] {
+            let d = assert_close(
+                &format!("{name} {dims:?}"),
+                gf.get(t).unwrap(),
+                gp.get(t).unwrap(),
+                TOL,
+            );
+            worst = worst.max(d);
+        }
+    }
+    let q = Tensor::zeros((2, 3, 4), DType::F32, &Device::Cpu).unwrap();
+    let k = Tensor::zeros((2, 4, 4), DType::F32, &Device::Cpu).unwrap();
+    let err = causal_attention(&q, &k, &q, None).unwrap_err().to_string();
+    assert!(err.contains("k has shape [2, 4, 4]"), "{err}");
+    eprintln!("causal_attention: max |Δ| = {worst:e}");
 }

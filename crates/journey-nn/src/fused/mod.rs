@@ -10,17 +10,21 @@
 //!   and bias (gradients for all three),
 //! * [`cross_entropy`] — softmax + negative log-likelihood with integer
 //!   targets and an ignore index (gradient for the logits),
-//! * [`gelu`] — GELU, tanh approximation or exact (erf).
+//! * [`gelu`] — GELU, tanh approximation or exact (erf),
+//! * [`causal_attention`] — causal scaled dot-product attention for a batch
+//!   of heads, without materialising the attention matrix.
 //!
 //! Each is checked against the unfused candle composition (values and
 //! autograd gradients) in `tests/fused.rs`; reductions over rows (the weight
 //! and bias gradients, the loss) sum fixed blocks in a fixed order, so the
 //! result does not depend on the number of threads.
 
+pub mod causal_attention;
 pub mod cross_entropy;
 pub mod gelu;
 pub mod layer_norm;
 
+pub use causal_attention::causal_attention;
 pub use cross_entropy::cross_entropy;
 pub use gelu::{gelu, GeluApproximation};
 pub use layer_norm::layer_norm;
