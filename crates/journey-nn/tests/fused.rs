@@ -288,7 +288,10 @@ fn gelu_matches_unfused_values_and_gradients() {
         assert_close(&format!("{a:?} saturated"), &y, &gelu_unfused(&x, a), TOL);
         let g = y.sum_all().unwrap().backward().unwrap();
         let g = g.get(&x).unwrap().to_vec1::<f32>().unwrap();
-        assert_eq!((g[0], g[4]), (0.0, 1.0), "{a:?}");
+        assert!(
+            g[0].abs() < 1e-12 && (g[4] - 1.0).abs() < 1e-6,
+            "{a:?}: {g:?}"
+        );
     }
     eprintln!("gelu: max |Δ| = {worst:e}");
 }
