@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod dropout;
 pub mod early_stopping;
 pub mod error;
+pub mod fused;
 pub mod gradient_check;
 pub mod gru;
 pub mod init;

@@ -64,6 +64,9 @@ enum Command {
     /// predict, evaluate like conlleval, tag raw text with models or rules.
     #[command(subcommand)]
     Ner(commands::ner::NerCommand),
+    /// Evaluation: corpus or sentence BLEU of a hypothesis file against
+    /// reference files, as sacreBLEU computes it (13a tokenizer by default).
+    Bleu(commands::bleu::BleuArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Classify(cmd) => commands::classify::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
         Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
+        Command::Bleu(args) => commands::bleu::run(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,3 +1,4 @@
+pub mod bleu;
 pub mod classify;
 pub mod data;
 pub mod embed;
