@@ -441,6 +441,9 @@ impl NeuralClassifier {
             ..Default::default()
         };
         let mut trainer = Trainer::new(trainer_config)?;
+        if let Some(from) = resume {
+            carry_best_checkpoint(from, &trainer.run_dir().best_checkpoint())?;
+        }
         let opt_config = OptimizerConfig::AdamW(AdamConfig {
             lr: fit.lr,
             weight_decay: fit.weight_decay,
@@ -556,6 +559,26 @@ impl NeuralClassifier {
         drop(vars);
         Ok(model)
     }
+}
+
+/// When a run resumes into another folder, the best checkpoint so far (the
+/// one the finished run will restore) lives beside the resumed checkpoint:
+/// copy it, if it is not from a later step than the one resumed.
+fn carry_best_checkpoint(from: &Path, best: &Path) -> Result<()> {
+    let Some(src) = from.parent().map(|d| d.join("best.safetensors")) else {
+        return Ok(());
+    };
+    if best.exists() || !src.exists() || src == best {
+        return Ok(());
+    }
+    let step = load_checkpoint(from)?.train.step;
+    if load_checkpoint(&src)?.train.step <= step {
+        std::fs::copy(&src, best).map_err(|e| NnError::Io {
+            path: best.to_path_buf(),
+            source: e,
+        })?;
+    }
+    Ok(())
 }
 
 fn check_labelled(d: &Labelled, classes: usize, what: &str) -> Result<()> {

@@ -67,6 +67,10 @@ enum Command {
     /// Evaluation: corpus or sentence BLEU of a hypothesis file against
     /// reference files, as sacreBLEU computes it (13a tokenizer by default).
     Bleu(commands::bleu::BleuArgs),
+    /// Chapter 3: neural networks from first principles — backpropagation
+    /// on scalars checked against finite differences, vanishing gradients.
+    #[command(subcommand)]
+    Nn(commands::nn::NnCommand),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
         Command::Classify(cmd) => commands::classify::run(&cli.global, cmd),
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
         Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
+        Command::Nn(cmd) => commands::nn::run(&cli.global, cmd),
         Command::Bleu(args) => commands::bleu::run(&cli.global, args),
     };
     match result {

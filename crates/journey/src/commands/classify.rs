@@ -26,9 +26,11 @@ use journey_ml::metrics::{self, Average, ClassificationReport};
 use journey_ml::model_selection::{self, Scoring, StratifiedKFold};
 use journey_ml::text_classifier::TextClassifier;
 use journey_ml::text_features::{TextFeatures, TextFeaturizer};
+use journey_nn::neural_classifier::Architecture;
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::commands::classify_neural::{self, AnyModel, NeuralArgs};
 use crate::commands::features::TfidfArgs;
 use crate::input::read_input;
 use crate::outln;
@@ -43,6 +45,8 @@ pub enum ClassifyCommand {
         model: ModelArgs,
         #[command(flatten)]
         features: TfidfArgs,
+        #[command(flatten)]
+        neural: NeuralArgs,
         /// Labelled training data (TSV, fastText, CSV or a folder of classes).
         #[arg(long, value_name = "TRAIN")]
         data: PathBuf,
@@ -120,6 +124,10 @@ pub enum ModelKind {
     Logreg,
     /// NBSVM (Wang & Manning 2012).
     Nbsvm,
+    /// Bidirectional LSTM over word vectors, max + mean pooling (journey-nn).
+    Bilstm,
+    /// Kim's (2014) convolutional network over word vectors (journey-nn).
+    Textcnn,
 }
 
 impl ModelKind {
@@ -131,6 +139,8 @@ impl ModelKind {
             ModelKind::Svm => "svm",
             ModelKind::Logreg => "logreg",
             ModelKind::Nbsvm => "nbsvm",
+            ModelKind::Bilstm => "bilstm",
+            ModelKind::Textcnn => "textcnn",
         }
     }
 }
@@ -192,9 +202,24 @@ pub struct ModelArgs {
 }
 
 impl ModelArgs {
+    /// The architecture of a neural model kind.
+    fn neural(&self) -> Option<Architecture> {
+        match self.model {
+            ModelKind::Bilstm => Some(Architecture::Bilstm),
+            ModelKind::Textcnn => Some(Architecture::Textcnn),
+            _ => None,
+        }
+    }
+
     /// The unfitted model with the flags applied; class weights name labels
     /// of `classes`.
     fn build(&self, classes: &LabelEncoder) -> Result<AnyClassifier> {
+        if self.neural().is_some() {
+            bail!(
+                "--model {} is a neural model: `journey classify train` trains it (cross-validation is for the linear models)",
+                self.model.name()
+            );
+        }
         let mut m = AnyClassifier::by_name(self.model.name())?;
         for (flag, name, value) in [
             ("--c", "c", self.c),
@@ -248,10 +273,23 @@ pub fn run(g: &Global, cmd: ClassifyCommand) -> Result<()> {
         ClassifyCommand::Train {
             model,
             features,
+            neural,
             data,
             format,
             out,
-        } => train(g, &model, &features, &data, format, &out),
+        } => {
+            if let Some(arch) = model.neural() {
+                let set = read_data(&data, format)?;
+                let dev = neural
+                    .dev
+                    .as_deref()
+                    .map(|d| read_data(d, format))
+                    .transpose()?;
+                classify_neural::train(g, arch, &neural, model.seed, &set, dev.as_ref(), &out)
+            } else {
+                train(g, &model, &features, &data, format, &out)
+            }
+        }
         ClassifyCommand::Eval {
             model,
             data,
@@ -350,17 +388,23 @@ fn warn_if_not_converged(m: &AnyClassifier) {
 }
 
 fn load_model(path: &Path) -> Result<TextClassifier> {
-    Ok(TextClassifier::load(path)?)
+    match AnyModel::load(path)? {
+        AnyModel::Linear(tc) => Ok(tc),
+        AnyModel::Neural(_) => bail!(
+            "{}: a neural model has no per-feature weights to list",
+            path.display()
+        ),
+    }
 }
 
 fn eval(g: &Global, model: &Path, data: &Path, format: FormatArg) -> Result<()> {
-    let tc = load_model(model)?;
+    let tc = AnyModel::load(model)?;
     let set = read_data(data, format)?;
     let y = tc.encode_labels(&set)?;
     let pred = tc.predict_indices(&set.texts())?;
-    let all: Vec<usize> = (0..tc.labels.len()).collect();
+    let names = tc.classes();
+    let all: Vec<usize> = (0..names.len()).collect();
     let report = ClassificationReport::new(&y, &pred, Some(&all))?;
-    let names = tc.labels.classes();
     if g.json {
         let per_class: Vec<_> = report
             .per_class
@@ -378,7 +422,7 @@ fn eval(g: &Global, model: &Path, data: &Path, format: FormatArg) -> Result<()> 
         outln!(
             "{}",
             serde_json::to_string_pretty(&json!({
-                "model": tc.model.display_name(),
+                "model": tc.display_name(),
                 "examples": report.n_samples,
                 "accuracy": report.accuracy,
                 "macro_f1": report.macro_avg.f1,
@@ -394,7 +438,7 @@ fn eval(g: &Global, model: &Path, data: &Path, format: FormatArg) -> Result<()> 
     }
     outln!(
         "{} on {} examples: accuracy {:.4}, macro-F1 {:.4}\n",
-        tc.model.display_name(),
+        tc.display_name(),
         report.n_samples,
         report.accuracy,
         report.macro_avg.f1
@@ -431,7 +475,7 @@ fn eval(g: &Global, model: &Path, data: &Path, format: FormatArg) -> Result<()> 
     let rows: Vec<Vec<String>> = report
         .confusion
         .iter()
-        .zip(names)
+        .zip(&names)
         .map(|(r, n)| {
             let mut row = vec![n.clone()];
             row.extend(r.iter().map(|v| v.to_string()));
@@ -481,22 +525,26 @@ fn explain(g: &Global, model: &Path, top: usize) -> Result<()> {
 }
 
 fn predict(g: &Global, model: &Path, proba: bool, file: Option<&Path>) -> Result<()> {
-    let tc = load_model(model)?;
+    let tc = AnyModel::load(model)?;
     let text = read_input(file)?;
     let lines: Vec<&str> = text.lines().collect();
-    let labels = tc.predict(&lines)?;
+    let names = tc.classes();
+    let labels: Vec<&str> = tc
+        .predict_indices(&lines)?
+        .into_iter()
+        .map(|k| names[k].as_str())
+        .collect();
     let probs = if proba {
         match tc.predict_proba(&lines)? {
             Some(p) => Some(p),
             None => bail!(
-                "{} gives no probabilities; drop --proba, or train nb, cnb, bnb or logreg",
-                tc.model.display_name()
+                "{} gives no probabilities; drop --proba, or train nb, cnb, bnb, logreg, bilstm or textcnn",
+                tc.display_name()
             ),
         }
     } else {
         None
     };
-    let names = tc.labels.classes();
     if g.json {
         let items: Vec<_> = labels
             .iter()
@@ -505,7 +553,7 @@ fn predict(g: &Global, model: &Path, proba: bool, file: Option<&Path>) -> Result
                 Some(p) => {
                     let m: serde_json::Map<String, serde_json::Value> = names
                         .iter()
-                        .zip(p.row(i))
+                        .zip(&p[i])
                         .map(|(n, v)| (n.clone(), json!(v)))
                         .collect();
                     json!({ "label": l, "proba": m })
@@ -520,14 +568,14 @@ fn predict(g: &Global, model: &Path, proba: bool, file: Option<&Path>) -> Result
     match &probs {
         Some(p) => {
             out.push_str("label");
-            for n in names {
+            for n in &names {
                 out.push('\t');
                 out.push_str(n);
             }
             out.push('\n');
             for (i, l) in labels.iter().enumerate() {
                 out.push_str(l);
-                for v in p.row(i) {
+                for v in &p[i] {
                     out.push_str(&format!("\t{v:.6}"));
                 }
                 out.push('\n');

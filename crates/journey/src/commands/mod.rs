@@ -1,10 +1,12 @@
 pub mod bleu;
 pub mod classify;
+pub mod classify_neural;
 pub mod data;
 pub mod embed;
 pub mod fasttext;
 pub mod features;
 pub mod ner;
+pub mod nn;
 pub mod sentiment;
 pub mod text;
 pub mod tokenizer;

@@ -169,6 +169,93 @@ pub fn loglog(
     s
 }
 
+/// Lines over a linear x axis; the y axis is linear or, with `log_y`,
+/// logarithmic (for gradient norms spanning many orders of magnitude). Each
+/// series is (name, points); with `log_y`, points with y <= 0 are skipped.
+pub fn line_chart(
+    title: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+    x_label: &str,
+    y_label: &str,
+    log_y: bool,
+) -> String {
+    let (w, h, left, bottom, top) = (640.0, 380.0, 60.0, 45.0, 35.0);
+    let plot_w = w - left - 20.0;
+    let plot_h = h - top - bottom;
+    let fy = |y: f64| if log_y { y.log10() } else { y };
+    let keep = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite() && (!log_y || p.1 > 0.0);
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in series.iter().flat_map(|s| s.1.iter()).filter(keep) {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(fy(y));
+        y1 = y1.max(fy(y));
+    }
+    if x0 > x1 {
+        (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+    }
+    if x1 <= x0 {
+        x1 = x0 + 1.0;
+    }
+    if log_y {
+        y0 = y0.floor();
+        y1 = y1.ceil().max(y0 + 1.0);
+    } else if y1 <= y0 {
+        y1 = y0 + 1.0;
+    }
+    let px = |x: f64| left + plot_w * (x - x0) / (x1 - x0);
+    let py = |y: f64| top + plot_h - plot_h * (fy(y) - y0) / (y1 - y0);
+    let mut s = header(w, h, title);
+    axes(&mut s, left, top, plot_w, plot_h);
+    for tick in ticks(x0, x1) {
+        let _ = write!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{y}\" text-anchor=\"middle\" {FONT}>{t}</text>",
+            x = px(tick),
+            y = top + plot_h + 16.0,
+            t = fmt_num(tick)
+        );
+    }
+    let y_ticks: Vec<(f64, String)> = if log_y {
+        ((y0 as i32)..=(y1 as i32))
+            .map(|e| (10f64.powi(e), format!("10^{e}")))
+            .collect()
+    } else {
+        ticks(y0, y1).into_iter().map(|t| (t, fmt_num(t))).collect()
+    };
+    for (v, t) in y_ticks {
+        let _ = write!(
+            s,
+            "<text x=\"{x}\" y=\"{y:.1}\" text-anchor=\"end\" {FONT}>{t}</text>",
+            x = left - 5.0,
+            y = py(v) + 4.0
+        );
+    }
+    for (i, (name, points)) in series.iter().enumerate() {
+        let c = COLORS[i % COLORS.len()];
+        let path: Vec<String> = points
+            .iter()
+            .filter(keep)
+            .map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y)))
+            .collect();
+        let _ = write!(
+            s,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.6\"/>\
+             <rect x=\"{lx}\" y=\"{ly}\" width=\"12\" height=\"3\" fill=\"{c}\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" {FONT}>{n}</text>",
+            path.join(" "),
+            lx = w - 200.0,
+            ly = top + 10.0 + 16.0 * i as f64,
+            tx = w - 182.0,
+            ty = top + 15.0 + 16.0 * i as f64,
+            n = escape(name)
+        );
+    }
+    labels(&mut s, w, h, left, top, plot_h, x_label, y_label);
+    s.push_str("</svg>");
+    s
+}
+
 /// Points on linear axes over fixed ranges, one colour per series (name,
 /// points); points outside the ranges are clipped to the frame.
 pub fn scatter(

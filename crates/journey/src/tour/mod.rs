@@ -5,6 +5,7 @@
 
 mod classification_chapter;
 mod corpus;
+mod deep_learning_chapter;
 mod embeddings_chapter;
 mod features_chapter;
 mod ner_chapter;
@@ -138,6 +139,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = timed(|| topics_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("topic_models".into(), facts);
+    let (section, facts) = timed(|| deep_learning_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("deep_learning".into(), facts);
     ctx.progress.finish_and_clear();
 
     let report = Report {
