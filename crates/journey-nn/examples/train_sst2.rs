@@ -50,6 +50,7 @@ fn main() {
         tokenization: Tokenization::Whitespace,
         hidden_size: get("--hidden").map_or(128, |v| v.parse().unwrap()),
         embedding_dropout: get("--emb-dropout").map_or(0.25, |v| v.parse().unwrap()),
+        freeze_embeddings: args.iter().any(|a| a == "--freeze"),
         dropout: get("--dropout").map_or(0.5, |v| v.parse().unwrap()),
         filters: get("--filters").map_or(100, |v| v.parse().unwrap()),
         widths: get("--widths").map_or(vec![3, 4, 5], |v| {

@@ -78,6 +78,9 @@ pub struct NeuralClassifierConfig {
     /// Dropout on the word vectors and on the pooled features.
     pub embedding_dropout: f32,
     pub dropout: f32,
+    /// Keep the word vectors as initialised (Kim's "static" variant): useful
+    /// with pretrained vectors and little training data.
+    pub freeze_embeddings: bool,
 }
 
 impl Default for NeuralClassifierConfig {
@@ -94,6 +97,7 @@ impl Default for NeuralClassifierConfig {
             filters: 100,
             embedding_dropout: 0.25,
             dropout: 0.5,
+            freeze_embeddings: false,
         }
     }
 }
@@ -449,7 +453,16 @@ impl NeuralClassifier {
             weight_decay: fit.weight_decay,
             ..AdamConfig::adamw()
         });
-        let mut opt = opt_config.build(Params::from_varmap(&self.varmap))?;
+        let trainable: Vec<(String, candle_core::Var)> = self
+            .varmap
+            .data()
+            .lock()
+            .expect("varmap lock")
+            .iter()
+            .filter(|(n, _)| !(self.config.freeze_embeddings && n.as_str() == "embedding.weight"))
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        let mut opt = opt_config.build(Params::new(trainable))?;
         let mut task = ClassifierTask {
             train_ids: self.encode(train.texts),
             train_labels: train.labels.to_vec(),

@@ -66,6 +66,9 @@ pub struct NeuralArgs {
     pub dropout: f32,
     #[arg(long, default_value_t = 0.25)]
     pub embedding_dropout: f32,
+    /// Keep the word vectors as initialised (Kim's "static" variant).
+    #[arg(long)]
+    pub freeze_embeddings: bool,
     /// Width of the word vectors when no --pretrained vectors are given.
     #[arg(long, default_value_t = 50)]
     pub embedding_dim: usize,
@@ -170,6 +173,7 @@ pub fn train(
         filters: args.filters,
         embedding_dropout: args.embedding_dropout,
         dropout: args.dropout,
+        freeze_embeddings: args.freeze_embeddings,
     };
     let (mut model, hits) = NeuralClassifier::new(
         config,
