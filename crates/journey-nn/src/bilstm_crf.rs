@@ -280,7 +280,7 @@ impl BilstmCrf {
             config.hidden_size,
         ]
         .contains(&0)
-            || config.char_width % 2 == 0
+            || config.char_width.is_multiple_of(2)
         {
             return Err(NnError::Config(
                 "sizes must be > 0 and the char CNN width odd".into(),
@@ -527,7 +527,7 @@ impl BilstmCrf {
             x = dropout(&x, self.config.dropout, r)?;
         }
         let mut h = self.lstm.forward(&x, Some(&lengths), None)?.output;
-        if let Some(r) = rng.as_deref_mut() {
+        if let Some(r) = rng {
             h = dropout(&h, self.config.dropout, r)?;
         }
         Ok((self.out.forward(&h)?, lengths))
