@@ -67,6 +67,12 @@ pub trait TrainTask {
 
     /// Evaluation on held-out data.
     fn evaluate(&mut self) -> Result<Metrics>;
+
+    /// Asked after every optimiser step: `true` ends training after one
+    /// more evaluation (e.g. a time budget is spent).
+    fn should_stop(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -331,11 +337,13 @@ impl Trainer {
                 state.epoch += 1;
                 state.batch_in_epoch = 0;
             }
-            let eval_now = match c.eval_every {
-                Some(n) => state.step.is_multiple_of(n),
-                None => epoch_done,
-            };
-            let mut stop = false;
+            let stop_requested = task.should_stop();
+            let eval_now = stop_requested
+                || match c.eval_every {
+                    Some(n) => state.step.is_multiple_of(n),
+                    None => epoch_done,
+                };
+            let mut stop = stop_requested;
             if eval_now {
                 let metrics = task.evaluate()?;
                 self.run
@@ -361,7 +369,7 @@ impl Trainer {
                             &state,
                         )?;
                     }
-                    stop = verdict.stop;
+                    stop |= verdict.stop;
                 }
                 report.evals.push((state.step, metrics));
             }
