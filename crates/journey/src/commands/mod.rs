@@ -6,6 +6,7 @@ pub mod embed;
 pub mod fasttext;
 pub mod features;
 pub mod ner;
+pub mod ner_neural;
 pub mod nn;
 pub mod sentiment;
 pub mod text;

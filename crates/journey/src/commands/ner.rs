@@ -20,6 +20,7 @@ use journey_text::sentences::sent_tokenize;
 use journey_text::treebank::TreebankWordTokenizer;
 use serde_json::json;
 
+use crate::commands::ner_neural::{self, AnyTagger, NeuralNerArgs};
 use crate::input::read_input;
 use crate::output::{print_table, Global};
 
@@ -27,6 +28,9 @@ use crate::output::{print_table, Global};
 pub enum ModelArg {
     Crf,
     Perceptron,
+    /// BiLSTM over word vectors, a character CNN and casing, with a CRF
+    /// output layer (Lample et al. 2016; Ma & Hovy 2016), in journey-nn.
+    BilstmCrf,
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,6 +72,8 @@ pub enum NerCommand {
         /// Scheme the model learns in (predictions come out in the data's).
         #[arg(long, default_value = "iobes")]
         scheme: String,
+        #[command(flatten)]
+        neural: NeuralNerArgs,
     },
     /// Print each CoNLL line with the predicted tag appended.
     Predict {
@@ -116,11 +122,24 @@ pub fn run(global: &Global, cmd: NerCommand) -> Result<()> {
             columns,
             gazetteer,
             scheme,
+            neural,
         } => {
+            if let ModelArg::BilstmCrf = model {
+                return ner_neural::train(
+                    global,
+                    &neural,
+                    &train,
+                    dev.as_deref(),
+                    &out,
+                    epochs,
+                    seed,
+                    resume.as_deref(),
+                );
+            }
             let mut cfg = NerTrainConfig {
                 model: match model {
                     ModelArg::Crf => ModelKind::Crf,
-                    ModelArg::Perceptron => ModelKind::Perceptron,
+                    ModelArg::Perceptron | ModelArg::BilstmCrf => ModelKind::Perceptron,
                 },
                 ..Default::default()
             };
@@ -186,11 +205,11 @@ pub fn run(global: &Global, cmd: NerCommand) -> Result<()> {
             Ok(())
         }
         NerCommand::Predict { model, data } => {
-            let tagger = NerTagger::load(&model)?;
+            let tagger = AnyTagger::load(&model)?;
             predict(&tagger, &data)
         }
         NerCommand::Eval { model, data } => {
-            let tagger = NerTagger::load(&model)?;
+            let tagger = AnyTagger::load(&model)?;
             let sentences = read_ner(&data)?;
             print_eval(global, &tagger.evaluate(&sentences)?)
         }
@@ -201,7 +220,16 @@ pub fn run(global: &Global, cmd: NerCommand) -> Result<()> {
             patterns,
             file,
         } => {
-            let tagger = model.as_deref().map(NerTagger::load).transpose()?;
+            let tagger = model
+                .as_deref()
+                .map(|p| match AnyTagger::load(p)? {
+                    AnyTagger::Classic(t) => Ok(t),
+                    AnyTagger::Neural(_) => bail!(
+                        "{}: `ner tag` works with crf and perceptron models; use `ner predict` on a CoNLL file for bilstm-crf",
+                        p.display()
+                    ),
+                })
+                .transpose()?;
             if tagger
                 .as_ref()
                 .is_some_and(|t| t.config.features.use_columns)
@@ -227,7 +255,7 @@ pub fn run(global: &Global, cmd: NerCommand) -> Result<()> {
     }
 }
 
-fn print_eval(global: &Global, r: &journey_ml::conlleval::ConllEval) -> Result<()> {
+pub fn print_eval(global: &Global, r: &journey_ml::conlleval::ConllEval) -> Result<()> {
     if global.json {
         crate::outln!("{}", serde_json::to_string_pretty(r)?)?;
         return Ok(());
@@ -265,7 +293,7 @@ fn print_eval(global: &Global, r: &journey_ml::conlleval::ConllEval) -> Result<(
 }
 
 /// Tags a CoNLL file line by line, keeping its layout.
-fn predict(tagger: &NerTagger, path: &Path) -> Result<()> {
+fn predict(tagger: &AnyTagger, path: &Path) -> Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let lines: Vec<&str> = text.lines().collect();
@@ -317,7 +345,7 @@ fn predict(tagger: &NerTagger, path: &Path) -> Result<()> {
                         }
                     })
                     .collect();
-                let tags = tagger.predict(&words, &extra);
+                let tags = tagger.predict(&words, &extra)?;
                 for (l, t) in lines[start..i].iter().zip(tags) {
                     writeln!(out, "{} {t}", l.trim_end())?;
                 }
