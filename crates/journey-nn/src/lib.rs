@@ -7,6 +7,7 @@ pub mod accumulate;
 pub mod activations;
 pub mod attention;
 pub mod batching;
+pub mod char_lm;
 pub mod checkpoint;
 pub mod clip;
 pub mod diagnostics;

@@ -368,7 +368,7 @@ impl NeuralClassifier {
             }
             Net::Textcnn(cnn) => {
                 let mut f = cnn.features(&x, Some(&batch.lengths))?;
-                if let Some(r) = rng.as_deref_mut() {
+                if let Some(r) = rng {
                     f = dropout(&f, self.config.dropout, r)?;
                 }
                 cnn.classify(&f)
