@@ -25,6 +25,7 @@ pub mod optim;
 pub mod recurrent;
 pub mod rng;
 pub mod rnn;
+pub mod rnn_gradients;
 pub mod run_dir;
 pub mod scalar_autograd;
 pub mod scalar_mlp;
