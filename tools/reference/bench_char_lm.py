@@ -3,7 +3,7 @@ counterpart of crates/journey-nn/examples/bench_char_lm.rs.
 
 Pinned: torch==2.5.1 (CPU), run with /root/venvs/torch/bin/python.
 
-    OMP_NUM_THREADS=2 /root/venvs/torch/bin/python tools/reference/bench_char_lm.py \
+    OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 /root/venvs/torch/bin/python tools/reference/bench_char_lm.py \
         --data /work/shared/data/corpora/tinyshakespeare/input.txt --threads 2 --steps 30
 
 Same network and data as the Rust side: vocabulary = unk + sorted characters
@@ -11,6 +11,10 @@ of the first 90% of Tiny Shakespeare (66), embedding 64, 2-layer LSTM hidden
 256, linear 256 -> 66; 32 contiguous streams x window 64, hidden state carried
 and detached; Adam lr 2e-3. One step = forward + cross-entropy + backward +
 update. Prints one JSON line: median ms per step after 3 warm-up steps.
+
+On a loaded machine torch's OpenMP threads spin while they wait (a 2-thread
+step measured 9 s instead of ~1 s with load average 11): use
+OMP_WAIT_POLICY=PASSIVE, as bench_lstm.py does, to compare compute.
 """
 import argparse
 import json
