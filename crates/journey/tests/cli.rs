@@ -2775,3 +2775,145 @@ fn classify_neural_models_train_eval_predict_resume() {
         .unwrap();
     assert_clean_failure(&out, "dropout");
 }
+
+/// `journey nn`: backprop on scalars agrees with finite differences and
+/// learns SMS spam; the gradient experiments show what they claim; the char
+/// LM trains, saves and samples; BiLSTM-CRF through `journey ner`.
+#[test]
+fn nn_commands_and_bilstm_crf() {
+    let (Some(_), Some(conll)) = (
+        testdata::file("classification/sms_spam/sms.tsv"),
+        testdata::file("ner/conll2003/eng.train"),
+    ) else {
+        return;
+    };
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = journey().args(args).arg("--json").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = json(&["nn", "backprop"]);
+    assert!(
+        v["gradient_check_max_rel_error"].as_f64().unwrap() < 1e-5,
+        "{v}"
+    );
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.95, "{v}");
+
+    let v = json(&["nn", "gradients", "--depth", "12", "--steps", "1"]);
+    let variants = v["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 3);
+
+    let v = json(&["nn", "rnn-gradients"]);
+    // tanh RNN gradients 30 steps back are tiny next to the LSTM's
+    // (crates/journey-nn/tests/rnn_gradients.rs argues the bounds).
+    let rel = |i: usize| v["vanishing"][i]["relative"][30].as_f64().unwrap();
+    assert!(rel(0) < 1e-4 && rel(1) > 1e-3, "{v}");
+    let e = v["exploding"].as_array().unwrap();
+    let last = e.last().unwrap();
+    let ratio = last["grad_h0"].as_f64().unwrap() / last["predicted_h0"].as_f64().unwrap();
+    assert!((ratio - 1.0).abs() < 1e-3, "{last}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("clm.safetensors");
+    let out = journey()
+        .args([
+            "nn", "char-lm", "train", "--json", "--steps", "15", "--hidden", "32",
+        ])
+        .args([
+            "--layers",
+            "1",
+            "--batch-size",
+            "8",
+            "--window",
+            "32",
+            "--out",
+        ])
+        .arg(&model)
+        .arg("--runs-dir")
+        .arg(dir.path().join("runs"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Below the uniform guess over Tiny Shakespeare's 65 characters.
+    assert!(v["val_loss"].as_f64().unwrap() < (65f64).ln(), "{v}");
+    let sample = |seed: &str| {
+        let out = journey()
+            .args([
+                "nn", "char-lm", "sample", "--chars", "40", "--prompt", "ROMEO:", "--seed", seed,
+                "--model",
+            ])
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(sample("3"), sample("3"));
+    assert!(sample("3").starts_with("ROMEO:"));
+
+    // BiLSTM-CRF on 300 CoNLL sentences, 2 epochs: a working tagger file.
+    let text = std::fs::read_to_string(&conll).unwrap();
+    let mut blocks = text.split("\n\n");
+    let train: Vec<&str> = blocks.by_ref().take(300).collect();
+    let dev: Vec<&str> = blocks.take(100).collect();
+    let (tr, de) = (dir.path().join("train.conll"), dir.path().join("dev.conll"));
+    std::fs::write(&tr, train.join("\n\n") + "\n").unwrap();
+    std::fs::write(&de, dev.join("\n\n") + "\n").unwrap();
+    let ner_model = dir.path().join("ner.safetensors");
+    let out = journey()
+        .args([
+            "ner",
+            "train",
+            "--model",
+            "bilstm-crf",
+            "--epochs",
+            "2",
+            "--hidden",
+            "16",
+            "--json",
+            "--train",
+        ])
+        .arg(&tr)
+        .arg("--dev")
+        .arg(&de)
+        .arg("--out")
+        .arg(&ner_model)
+        .arg("--runs-dir")
+        .arg(dir.path().join("runs"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trained: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = journey()
+        .args(["ner", "eval", "--json", "--model"])
+        .arg(&ner_model)
+        .arg("--data")
+        .arg(&de)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let evaluated: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(trained["overall"], evaluated["overall"]);
+    let out = journey()
+        .args(["ner", "predict", "--model"])
+        .arg(&ner_model)
+        .arg("--data")
+        .arg(&de)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        lines.lines().count(),
+        std::fs::read_to_string(&de).unwrap().lines().count()
+    );
+    let out = journey()
+        .args(["ner", "train", "--model", "bilstm-crf", "--train"])
+        .arg(&tr)
+        .arg("--out")
+        .arg(&ner_model)
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "needs --dev");
+}

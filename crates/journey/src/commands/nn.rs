@@ -433,7 +433,7 @@ fn char_lm(g: &Global, cmd: CharLmCommand) -> Result<()> {
             if g.json {
                 outln!("{}", json!({"prompt": prompt, "text": text}))?;
             } else {
-                outln!("{text}")?;
+                outln!("{prompt}{text}")?;
             }
         }
     }
