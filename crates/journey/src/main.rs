@@ -27,6 +27,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
 enum Command {
     /// Walk the roadmap chapter by chapter on a real corpus and write a report.
     Tour(tour::TourArgs),

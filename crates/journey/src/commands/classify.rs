@@ -37,6 +37,7 @@ use crate::outln;
 use crate::output::{print_table, Global};
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum ClassifyCommand {
     /// Train a classifier on labelled text and save it (featurizer, class
     /// names and model in one JSON file).
@@ -389,7 +390,7 @@ fn warn_if_not_converged(m: &AnyClassifier) {
 
 fn load_model(path: &Path) -> Result<TextClassifier> {
     match AnyModel::load(path)? {
-        AnyModel::Linear(tc) => Ok(tc),
+        AnyModel::Linear(tc) => Ok(*tc),
         AnyModel::Neural(_) => bail!(
             "{}: a neural model has no per-feature weights to list",
             path.display()

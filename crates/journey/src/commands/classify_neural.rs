@@ -297,7 +297,7 @@ pub fn train(
 
 /// A model file of either kind.
 pub enum AnyModel {
-    Linear(TextClassifier),
+    Linear(Box<TextClassifier>),
     Neural(Box<NeuralClassifier>),
 }
 
@@ -313,7 +313,7 @@ impl AnyModel {
                 .with_context(|| format!("{}: empty model file", path.display()))?;
         }
         if first[0] == b'{' {
-            Ok(AnyModel::Linear(TextClassifier::load(path)?))
+            Ok(AnyModel::Linear(Box::new(TextClassifier::load(path)?)))
         } else {
             let model = NeuralClassifier::load(path).with_context(|| {
                 format!(

@@ -34,6 +34,7 @@ pub enum ModelArg {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum NerCommand {
     /// Train a tagger on a CoNLL file (last column = tag; IOB1 or BIO).
     Train {
@@ -223,7 +224,7 @@ pub fn run(global: &Global, cmd: NerCommand) -> Result<()> {
             let tagger = model
                 .as_deref()
                 .map(|p| match AnyTagger::load(p)? {
-                    AnyTagger::Classic(t) => Ok(t),
+                    AnyTagger::Classic(t) => Ok(*t),
                     AnyTagger::Neural(_) => bail!(
                         "{}: `ner tag` works with crf and perceptron models; use `ner predict` on a CoNLL file for bilstm-crf",
                         p.display()

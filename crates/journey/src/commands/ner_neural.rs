@@ -115,7 +115,7 @@ pub fn train(
 
 /// A NER model file of either kind.
 pub enum AnyTagger {
-    Classic(NerTagger),
+    Classic(Box<NerTagger>),
     Neural(Box<BilstmCrf>),
 }
 
@@ -130,7 +130,7 @@ impl AnyTagger {
                 .with_context(|| format!("{}: empty model file", path.display()))?;
         }
         if first[0] == b'{' {
-            Ok(AnyTagger::Classic(NerTagger::load(path)?))
+            Ok(AnyTagger::Classic(Box::new(NerTagger::load(path)?)))
         } else {
             let m = BilstmCrf::load(path).with_context(|| {
                 format!(
