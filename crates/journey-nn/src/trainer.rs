@@ -84,6 +84,9 @@ pub struct TrainerConfig {
     pub epochs: u64,
     /// Stop after this many optimiser steps (all epochs together).
     pub max_steps: Option<u64>,
+    /// Stop at the first step boundary after this many seconds of this
+    /// call (a time-limited run; the last checkpoint is still written).
+    pub time_limit_s: Option<f64>,
     /// Micro-batches per optimiser step (their gradients are averaged).
     pub grad_accum: u64,
     /// Clip the gradients' global L2 norm to this.
@@ -111,6 +114,7 @@ impl Default for TrainerConfig {
             runs_dir: PathBuf::from("runs"),
             epochs: 1,
             max_steps: None,
+            time_limit_s: None,
             grad_accum: 1,
             clip_norm: None,
             clip_value: None,
@@ -136,6 +140,8 @@ pub struct TrainReport {
     /// The loop state at the end (step, epoch, best metric, ...).
     pub state: TrainState,
     pub stopped_early: bool,
+    /// The run stopped at [`TrainerConfig::time_limit_s`].
+    pub timed_out: bool,
 }
 
 /// The generator of epoch `epoch`'s batch order.
@@ -240,8 +246,15 @@ impl Trainer {
         bar.set_position(state.step);
 
         let mut epoch_batches: Option<(u64, Vec<T::Batch>)> = None;
+        let started = Instant::now();
         'training: loop {
             if state.epoch >= c.epochs || c.max_steps.is_some_and(|m| state.step >= m) {
+                break;
+            }
+            if c.time_limit_s
+                .is_some_and(|s| started.elapsed().as_secs_f64() >= s)
+            {
+                report.timed_out = true;
                 break;
             }
             if epoch_batches
