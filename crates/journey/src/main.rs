@@ -72,6 +72,10 @@ enum Command {
     /// on scalars checked against finite differences, vanishing gradients.
     #[command(subcommand)]
     Nn(commands::nn::NnCommand),
+    /// Chapter 3.3: attention encoder-decoder translation (Multi30k en→de
+    /// by default): train, translate (greedy or beam search), BLEU.
+    #[command(subcommand)]
+    Seq2seq(commands::seq2seq::Seq2SeqCommand),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Command::Data(cmd) => commands::data::run(&cli.global, cmd),
         Command::Ner(cmd) => commands::ner::run(&cli.global, cmd),
         Command::Nn(cmd) => commands::nn::run(&cli.global, cmd),
+        Command::Seq2seq(cmd) => commands::seq2seq::run(&cli.global, cmd),
         Command::Bleu(args) => commands::bleu::run(&cli.global, args),
     };
     match result {

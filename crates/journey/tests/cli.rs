@@ -2916,4 +2916,107 @@ fn nn_commands_and_bilstm_crf() {
         .output()
         .unwrap();
     assert_clean_failure(&out, "needs --dev");
+
+    // seq2seq: a tiny model on 200 Multi30k pairs trains, saves, translates
+    // line for line and is scored with BLEU; misaligned files are refused.
+    let Some(m30k) = testdata::file("eval/parallel/multi30k/train.en") else {
+        return;
+    };
+    let m30k = m30k.parent().unwrap().to_path_buf();
+    let take = |name: &str, n: usize| -> PathBuf {
+        let text = std::fs::read_to_string(m30k.join(name)).unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(
+            &p,
+            text.lines().take(n).collect::<Vec<_>>().join("\n") + "\n",
+        )
+        .unwrap();
+        p
+    };
+    let (se, sd, ve, vd) = (
+        take("train.en", 200),
+        take("train.de", 200),
+        take("val.en", 40),
+        take("val.de", 40),
+    );
+    let s2s = dir.path().join("s2s.safetensors");
+    let out = journey()
+        .args([
+            "seq2seq",
+            "train",
+            "--json",
+            "--epochs",
+            "2",
+            "--hidden",
+            "32",
+            "--embedding-dim",
+            "16",
+        ])
+        .arg("--src")
+        .arg(&se)
+        .arg("--tgt")
+        .arg(&sd)
+        .arg("--val-src")
+        .arg(&ve)
+        .arg("--val-tgt")
+        .arg(&vd)
+        .arg("--out")
+        .arg(&s2s)
+        .arg("--runs-dir")
+        .arg(dir.path().join("runs"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evals = v["evaluations"].as_array().unwrap();
+    assert_eq!(evals.len(), 2, "{v}");
+    let out = journey()
+        .args([
+            "seq2seq",
+            "translate",
+            "--beam",
+            "3",
+            "--max-len",
+            "20",
+            "--model",
+        ])
+        .arg(&s2s)
+        .write_stdin("a man is riding a bike .\n\ntwo dogs play in the snow .\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 3);
+    let out = journey()
+        .args([
+            "seq2seq",
+            "eval",
+            "--json",
+            "--beam",
+            "1",
+            "--max-len",
+            "20",
+            "--model",
+        ])
+        .arg(&s2s)
+        .arg("--src")
+        .arg(&ve)
+        .arg("--tgt")
+        .arg(&vd)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bleu = v["bleu"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&bleu), "{v}");
+    assert!(v["signature"].as_str().unwrap().contains("tok:13a"), "{v}");
+    let out = journey()
+        .args(["seq2seq", "eval", "--model"])
+        .arg(&s2s)
+        .arg("--src")
+        .arg(&ve)
+        .arg("--tgt")
+        .arg(&sd)
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "aligned line by line");
 }

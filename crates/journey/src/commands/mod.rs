@@ -9,6 +9,7 @@ pub mod ner;
 pub mod ner_neural;
 pub mod nn;
 pub mod sentiment;
+pub mod seq2seq;
 pub mod text;
 pub mod tokenizer;
 pub mod topics;
