@@ -589,7 +589,7 @@ impl Seq2Seq {
             state = step.state;
         }
         let mut f = Tensor::stack(&feats, 1)?;
-        if let Some(r) = rng.as_deref_mut() {
+        if let Some(r) = rng {
             f = dropout(&f, p, r)?;
         }
         let logits = self.logits(&f)?;
