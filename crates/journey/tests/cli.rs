@@ -2787,6 +2787,14 @@ fn nn_commands_and_bilstm_crf() {
     ) else {
         return;
     };
+    // The commands find their default data sets through $JOURNEY_DATA, which
+    // may be relative to the workspace: pass the resolved folder.
+    let root = testdata::file("").unwrap();
+    let journey = || {
+        let mut c = journey();
+        c.env("JOURNEY_DATA", &root);
+        c
+    };
     let json = |args: &[&str]| -> serde_json::Value {
         let out = journey().args(args).arg("--json").output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
