@@ -19,7 +19,7 @@
 //! of at most C characters: char CNN O(U·C·w·c·F), BiLSTM O(B·T·H·(D+H)),
 //! CRF O(B·T·K²); memory of the same order for the backward pass.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -32,10 +32,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::batching::bucket_batches;
-use crate::checkpoint::{load_checkpoint, varmap_tensors, write_atomic};
+use crate::checkpoint::load_checkpoint;
 use crate::crf_layer::CrfLayer;
 use crate::dropout::dropout;
 use crate::early_stopping::{EarlyStoppingConfig, Mode};
+use crate::model_file::{field, save_model, ModelFile};
 use crate::optim::{AdamConfig, OptimizerConfig, Params};
 use crate::recurrent::{Recurrent, RecurrentConfig};
 use crate::rng::Rng;
@@ -642,63 +643,29 @@ impl BilstmCrf {
     /// The model file: weights, and in the metadata the configuration, the
     /// tags, the output scheme and both vocabularies. Written atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let tensors: BTreeMap<String, Tensor> = varmap_tensors(&self.varmap);
-        let mut meta = HashMap::new();
-        meta.insert("format".to_string(), FORMAT.to_string());
-        meta.insert("version".to_string(), VERSION.to_string());
-        meta.insert("config".to_string(), js(&self.config));
-        meta.insert("labels".to_string(), js(&self.labels));
-        meta.insert("output_scheme".to_string(), js(&self.output_scheme));
-        meta.insert("words".to_string(), js(&self.words.tokens().to_vec()));
-        meta.insert("chars".to_string(), js(&self.chars.tokens().to_vec()));
-        let bytes =
-            safetensors::serialize(tensors.iter().map(|(n, t)| (n.as_str(), t)), Some(meta))
-                .map_err(|e| NnError::Config(format!("cannot serialise the model: {e:?}")))?;
-        write_atomic(path, &bytes)
+        save_model(
+            path,
+            FORMAT,
+            VERSION,
+            &self.varmap,
+            &[
+                ("config", field(&self.config)),
+                ("labels", field(&self.labels)),
+                ("output_scheme", field(&self.output_scheme)),
+                ("words", field(&self.words.tokens())),
+                ("chars", field(&self.chars.tokens())),
+            ],
+        )
     }
 
     /// Reads a model file written by [`BilstmCrf::save`].
     pub fn load(path: &Path) -> Result<Self> {
-        let bad = |m: String| NnError::Checkpoint {
-            path: path.to_path_buf(),
-            message: m,
-        };
-        let bytes = std::fs::read(path).map_err(|e| NnError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let (_, header) = safetensors::SafeTensors::read_metadata(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let meta = header
-            .metadata()
-            .clone()
-            .ok_or_else(|| bad("no metadata: not a journey BiLSTM-CRF".into()))?;
-        if meta.get("format").map(String::as_str) != Some(FORMAT) {
-            return Err(bad(format!(
-                "format is {:?}, expected {FORMAT:?}",
-                meta.get("format")
-            )));
-        }
-        if meta.get("version").map(String::as_str) != Some(&VERSION.to_string()) {
-            return Err(bad(format!(
-                "version {:?} is not supported (this build reads {VERSION})",
-                meta.get("version")
-            )));
-        }
-        let field = |k: &str| {
-            meta.get(k)
-                .ok_or_else(|| bad(format!("metadata has no {k:?}")))
-        };
-        let config: BilstmCrfConfig =
-            serde_json::from_str(field("config")?).map_err(|e| bad(format!("config: {e}")))?;
-        let labels: Vec<String> =
-            serde_json::from_str(field("labels")?).map_err(|e| bad(format!("labels: {e}")))?;
-        let scheme: TagScheme = serde_json::from_str(field("output_scheme")?)
-            .map_err(|e| bad(format!("output_scheme: {e}")))?;
-        let words: Vec<String> =
-            serde_json::from_str(field("words")?).map_err(|e| bad(format!("words: {e}")))?;
-        let chars: Vec<String> =
-            serde_json::from_str(field("chars")?).map_err(|e| bad(format!("chars: {e}")))?;
+        let file = ModelFile::open(path, FORMAT, VERSION)?;
+        let config: BilstmCrfConfig = file.field("config")?;
+        let labels: Vec<String> = file.field("labels")?;
+        let scheme: TagScheme = file.field("output_scheme")?;
+        let words: Vec<String> = file.field("words")?;
+        let chars: Vec<String> = file.field("chars")?;
         let model = Self::build(
             config,
             labels,
@@ -706,33 +673,9 @@ impl BilstmCrf {
             Vocab::from_tokens(words),
             Vocab::from_tokens(chars),
         )?;
-        let st = safetensors::SafeTensors::deserialize(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let vars = model.varmap.data().lock().expect("varmap lock");
-        for (name, var) in vars.iter() {
-            let view = st
-                .tensor(name)
-                .map_err(|_| bad(format!("tensor {name} is missing")))?;
-            if view.shape() != var.dims() || view.dtype() != safetensors::Dtype::F32 {
-                return Err(bad(format!(
-                    "tensor {name} is {:?} {:?}, the configuration needs F32 {:?}",
-                    view.dtype(),
-                    view.shape(),
-                    var.dims()
-                )));
-            }
-            let t = candle_core::safetensors::Load::load(&view, &Device::Cpu)
-                .map_err(|e| bad(format!("tensor {name}: {e}")))?;
-            var.set(&t)?;
-        }
-        drop(vars);
+        file.restore(&model.varmap)?;
         Ok(model)
     }
-}
-
-/// JSON text of a serialisable value (for the metadata map).
-fn js<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("metadata serialises")
 }
 
 struct NerTask<'m> {

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{NnError, Result};
+use crate::model_file::serialize_sorted;
 use crate::optim::OptimizerState;
 
 pub const FORMAT: &str = "journey-nn-checkpoint/1";
@@ -126,25 +127,24 @@ pub fn save_checkpoint(
     train: &TrainState,
     config: &Value,
 ) -> Result<()> {
-    let mut tensors: Vec<(String, Tensor)> = Vec::new();
+    let mut tensors: BTreeMap<String, Tensor> = BTreeMap::new();
     for (name, t) in model {
-        tensors.push((format!("{MODEL}{name}"), t.contiguous()?));
+        tensors.insert(format!("{MODEL}{name}"), t.clone());
     }
     for (name, t) in &optimizer.tensors {
-        tensors.push((format!("{OPTIM}{name}"), t.contiguous()?));
+        tensors.insert(format!("{OPTIM}{name}"), t.clone());
     }
     let meta = OptimizerMeta {
         kind: optimizer.kind.clone(),
         scalars: optimizer.scalars.clone(),
     };
-    let mut metadata = std::collections::HashMap::new();
+    let mut metadata = BTreeMap::new();
     metadata.insert("format".to_string(), FORMAT.to_string());
     metadata.insert("config".to_string(), config.to_string());
     metadata.insert("train_state".to_string(), json(train));
     metadata.insert("optimizer".to_string(), json(&meta));
-    let bytes =
-        safetensors::serialize(tensors.iter().map(|(n, t)| (n.as_str(), t)), Some(metadata))
-            .map_err(|e| err(path, format!("cannot serialise: {e}")))?;
+    let bytes = serialize_sorted(&tensors, metadata)
+        .map_err(|e| err(path, format!("cannot serialise: {e}")))?;
     write_atomic(path, &bytes)
 }
 

@@ -14,7 +14,6 @@
 //! Cost per batch of B texts of at most T tokens: BiLSTM O(B·T·H·(E+H)),
 //! text CNN O(B·T·n·E·Σk); memory for the backward pass of the same order.
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor, D};
@@ -23,9 +22,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::batching::{bucket_batches, pad_batch, PaddedBatch};
-use crate::checkpoint::{load_checkpoint, write_atomic};
+use crate::checkpoint::load_checkpoint;
 use crate::dropout::dropout;
 use crate::early_stopping::{EarlyStoppingConfig, Mode};
+use crate::model_file::{field, save_model, ModelFile};
 use crate::optim::{AdamConfig, OptimizerConfig, Params};
 use crate::recurrent::{Recurrent, RecurrentConfig};
 use crate::rng::Rng;
@@ -489,87 +489,27 @@ impl NeuralClassifier {
     /// The model file: weights, and the configuration, labels and
     /// vocabulary in the metadata. Written atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let tensors: BTreeMap<String, Tensor> = crate::checkpoint::varmap_tensors(&self.varmap);
-        let mut meta = HashMap::new();
-        meta.insert("format".to_string(), FORMAT.to_string());
-        meta.insert("version".to_string(), VERSION.to_string());
-        meta.insert(
-            "config".to_string(),
-            serde_json::to_string(&self.config).expect("config serialises"),
-        );
-        meta.insert(
-            "labels".to_string(),
-            serde_json::to_string(&self.labels).expect("labels serialise"),
-        );
-        meta.insert(
-            "vocab".to_string(),
-            serde_json::to_string(self.vocab.tokens()).expect("vocab serialises"),
-        );
-        let bytes =
-            safetensors::serialize(tensors.iter().map(|(n, t)| (n.as_str(), t)), Some(meta))
-                .map_err(|e| NnError::Config(format!("cannot serialise the model: {e:?}")))?;
-        write_atomic(path, &bytes)
+        save_model(
+            path,
+            FORMAT,
+            VERSION,
+            &self.varmap,
+            &[
+                ("config", field(&self.config)),
+                ("labels", field(&self.labels)),
+                ("vocab", field(&self.vocab.tokens())),
+            ],
+        )
     }
 
     /// Reads a model file written by [`NeuralClassifier::save`].
     pub fn load(path: &Path) -> Result<Self> {
-        let bad = |m: String| NnError::Checkpoint {
-            path: path.to_path_buf(),
-            message: m,
-        };
-        let bytes = std::fs::read(path).map_err(|e| NnError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let (_, header) = safetensors::SafeTensors::read_metadata(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let meta = header
-            .metadata()
-            .clone()
-            .ok_or_else(|| bad("no metadata: not a journey neural classifier".into()))?;
-        if meta.get("format").map(String::as_str) != Some(FORMAT) {
-            return Err(bad(format!(
-                "format is {:?}, expected {FORMAT:?}",
-                meta.get("format")
-            )));
-        }
-        if meta.get("version").map(String::as_str) != Some(&VERSION.to_string()) {
-            return Err(bad(format!(
-                "version {:?} is not supported (this build reads {VERSION})",
-                meta.get("version")
-            )));
-        }
-        let field = |k: &str| {
-            meta.get(k)
-                .ok_or_else(|| bad(format!("metadata has no {k:?}")))
-        };
-        let config: NeuralClassifierConfig =
-            serde_json::from_str(field("config")?).map_err(|e| bad(format!("config: {e}")))?;
-        let labels: Vec<String> =
-            serde_json::from_str(field("labels")?).map_err(|e| bad(format!("labels: {e}")))?;
-        let tokens: Vec<String> =
-            serde_json::from_str(field("vocab")?).map_err(|e| bad(format!("vocab: {e}")))?;
+        let file = ModelFile::open(path, FORMAT, VERSION)?;
+        let config: NeuralClassifierConfig = file.field("config")?;
+        let labels: Vec<String> = file.field("labels")?;
+        let tokens: Vec<String> = file.field("vocab")?;
         let model = Self::build(config, labels, Vocab::from_tokens(tokens))?;
-        let st = safetensors::SafeTensors::deserialize(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let vars = model.varmap.data().lock().expect("varmap lock");
-        for (name, var) in vars.iter() {
-            let view = st
-                .tensor(name)
-                .map_err(|_| bad(format!("tensor {name} is missing")))?;
-            if view.shape() != var.dims() || view.dtype() != safetensors::Dtype::F32 {
-                return Err(bad(format!(
-                    "tensor {name} is {:?} {:?}, the configuration needs F32 {:?}",
-                    view.dtype(),
-                    view.shape(),
-                    var.dims()
-                )));
-            }
-            let t = candle_core::safetensors::Load::load(&view, &Device::Cpu)
-                .map_err(|e| bad(format!("tensor {name}: {e}")))?;
-            var.set(&t)?;
-        }
-        drop(vars);
+        file.restore(&model.varmap)?;
         Ok(model)
     }
 }

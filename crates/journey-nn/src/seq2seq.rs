@@ -34,7 +34,7 @@
 //! O(B·T·(S·H·A + H·(E+H) + (3H+E)·V)); memory O(B·T·(S·A + V)) for the
 //! backward pass (the attention's tanh tensor and the logits).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -46,11 +46,11 @@ use serde_json::{json, Value};
 use crate::attention::{Attention, AttentionConfig, AttentionScore};
 use crate::batching::{bucket_batches, pad_batch, PaddedBatch};
 use crate::beam_search::{beam_search, BeamConfig, StepDecoder};
-use crate::checkpoint::{varmap_tensors, write_atomic};
 use crate::detokenize::detokenize;
 use crate::dropout::dropout;
 use crate::gru::GruCell;
 use crate::lstm::LstmCell;
+use crate::model_file::{field, save_model, ModelFile};
 use crate::neural_classifier::Tokenization;
 use crate::optim::{AdamConfig, OptimizerConfig, Params};
 use crate::recurrent::{CellKind, Recurrent, RecurrentConfig};
@@ -772,88 +772,28 @@ impl Seq2Seq {
     /// The model file: weights, and the configuration and both vocabularies
     /// in the metadata. Written atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let tensors: BTreeMap<String, Tensor> = varmap_tensors(&self.varmap);
-        let mut meta = HashMap::new();
-        meta.insert("format".to_string(), FORMAT.to_string());
-        meta.insert("version".to_string(), VERSION.to_string());
-        meta.insert(
-            "config".to_string(),
-            serde_json::to_string(&self.config).expect("config serialises"),
-        );
-        meta.insert(
-            "src_vocab".to_string(),
-            serde_json::to_string(self.src_vocab.tokens()).expect("vocab serialises"),
-        );
-        meta.insert(
-            "tgt_vocab".to_string(),
-            serde_json::to_string(self.tgt_vocab.tokens()).expect("vocab serialises"),
-        );
-        let bytes =
-            safetensors::serialize(tensors.iter().map(|(n, t)| (n.as_str(), t)), Some(meta))
-                .map_err(|e| NnError::Config(format!("cannot serialise the model: {e:?}")))?;
-        write_atomic(path, &bytes)
+        save_model(
+            path,
+            FORMAT,
+            VERSION,
+            &self.varmap,
+            &[
+                ("config", field(&self.config)),
+                ("src_vocab", field(&self.src_vocab.tokens())),
+                ("tgt_vocab", field(&self.tgt_vocab.tokens())),
+            ],
+        )
     }
 
     /// Reads a model file written by [`Seq2Seq::save`].
     pub fn load(path: &Path) -> Result<Self> {
-        let bad = |m: String| NnError::Checkpoint {
-            path: path.to_path_buf(),
-            message: m,
-        };
-        let bytes = std::fs::read(path).map_err(|e| NnError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let (_, header) = safetensors::SafeTensors::read_metadata(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let meta = header
-            .metadata()
-            .clone()
-            .ok_or_else(|| bad("no metadata: not a journey seq2seq model".into()))?;
-        if meta.get("format").map(String::as_str) != Some(FORMAT) {
-            return Err(bad(format!(
-                "format is {:?}, expected {FORMAT:?}",
-                meta.get("format")
-            )));
-        }
-        if meta.get("version").map(String::as_str) != Some(&VERSION.to_string()) {
-            return Err(bad(format!(
-                "version {:?} is not supported (this build reads {VERSION})",
-                meta.get("version")
-            )));
-        }
-        let field = |k: &str| {
-            meta.get(k)
-                .ok_or_else(|| bad(format!("metadata has no {k:?}")))
-        };
-        let config: Seq2SeqConfig =
-            serde_json::from_str(field("config")?).map_err(|e| bad(format!("config: {e}")))?;
-        let src: Vec<String> = serde_json::from_str(field("src_vocab")?)
-            .map_err(|e| bad(format!("src_vocab: {e}")))?;
-        let tgt: Vec<String> = serde_json::from_str(field("tgt_vocab")?)
-            .map_err(|e| bad(format!("tgt_vocab: {e}")))?;
+        let file = ModelFile::open(path, FORMAT, VERSION)?;
+        let config: Seq2SeqConfig = file.field("config")?;
+        let src: Vec<String> = file.field("src_vocab")?;
+        let tgt: Vec<String> = file.field("tgt_vocab")?;
         let model = Self::build(config, Vocab::from_tokens(src), Vocab::from_tokens(tgt))
-            .map_err(|e| bad(e.to_string()))?;
-        let st = safetensors::SafeTensors::deserialize(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let vars = model.varmap.data().lock().expect("varmap lock");
-        for (name, var) in vars.iter() {
-            let view = st
-                .tensor(name)
-                .map_err(|_| bad(format!("tensor {name} is missing")))?;
-            if view.shape() != var.dims() || view.dtype() != safetensors::Dtype::F32 {
-                return Err(bad(format!(
-                    "tensor {name} is {:?} {:?}, the configuration needs F32 {:?}",
-                    view.dtype(),
-                    view.shape(),
-                    var.dims()
-                )));
-            }
-            let t = candle_core::safetensors::Load::load(&view, &Device::Cpu)
-                .map_err(|e| bad(format!("tensor {name}: {e}")))?;
-            var.set(&t)?;
-        }
-        drop(vars);
+            .map_err(|e| file.error(e.to_string()))?;
+        file.restore(&model.varmap)?;
         Ok(model)
     }
 }

@@ -1,3 +1,4 @@
+pub mod bilm;
 pub mod bleu;
 pub mod classify;
 pub mod classify_neural;

@@ -1,7 +1,8 @@
 //! `journey nn …`: chapter 3, neural networks from first principles —
 //! backpropagation on a scalar graph checked against finite differences, the
 //! vanishing / exploding gradient experiments, and a character-level LSTM
-//! language model. The task models train through the task commands
+//! language model, and an ELMo-style bidirectional LM (`journey nn bilm`).
+//! The task models train through the task commands
 //! (`journey classify train --model bilstm|textcnn`, `journey ner train
 //! --model bilstm-crf`).
 
@@ -82,6 +83,9 @@ pub enum NnCommand {
     /// Character-level LSTM language model (char-rnn): train, sample.
     #[command(subcommand)]
     CharLm(CharLmCommand),
+    /// ELMo-style bidirectional LM: train, contextual vectors, layer probes.
+    #[command(subcommand)]
+    Bilm(super::bilm::BilmCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,6 +174,7 @@ pub fn run(g: &Global, cmd: NnCommand) -> Result<()> {
     match cmd {
         NnCommand::RnnGradients { data, radius } => rnn_gradients(g, data.as_deref(), radius)?,
         NnCommand::CharLm(c) => char_lm(g, c)?,
+        NnCommand::Bilm(c) => super::bilm::run(g, c)?,
         NnCommand::Backprop {
             data,
             stop_words,
