@@ -417,9 +417,16 @@ impl Bilm {
                 .map(|l| ls.layer(l))
                 .collect::<Result<_>>()?;
             for (r, &len) in batch.lengths.iter().enumerate() {
+                // detached and compacted: the vectors must keep neither the batch's
+                // autograd graph (every LSTM activation) nor its whole storage alive
                 let rows = per_layer
                     .iter()
-                    .map(|t| Ok(t.get(r)?.narrow(0, 1, len - 2)?))
+                    .map(|t| {
+                        Ok(t.get(r)?
+                            .narrow(0, 1, len - 2)?
+                            .detach()
+                            .force_contiguous()?)
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 out.push(rows);
             }

@@ -68,6 +68,9 @@ enum Command {
     /// Evaluation: corpus or sentence BLEU of a hypothesis file against
     /// reference files, as sacreBLEU computes it (13a tokenizer by default).
     Bleu(commands::bleu::BleuArgs),
+    /// Semantic search: the sentences of a file (or of an index from `embed
+    /// sentences --save-index`) closest in meaning to a query.
+    Search(commands::sentence_search::SearchArgs),
     /// Chapter 3: neural networks from first principles — backpropagation
     /// on scalars checked against finite differences, vanishing gradients.
     #[command(subcommand)]
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Nn(cmd) => commands::nn::run(&cli.global, cmd),
         Command::Seq2seq(cmd) => commands::seq2seq::run(&cli.global, cmd),
         Command::Bleu(args) => commands::bleu::run(&cli.global, args),
+        Command::Search(args) => commands::sentence_search::search(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

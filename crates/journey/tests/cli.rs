@@ -2925,6 +2925,97 @@ fn nn_commands_and_bilstm_crf() {
         .unwrap();
     assert_clean_failure(&out, "needs --dev");
 
+    // ELMo-style biLM on the same 300 sentences: train, vectors, probes.
+    let bilm = dir.path().join("bilm.safetensors");
+    let out = journey()
+        .args([
+            "nn",
+            "bilm",
+            "train",
+            "--json",
+            "--dim",
+            "16",
+            "--max-vocab",
+            "500",
+        ])
+        .args(["--epochs", "2", "--train"])
+        .arg(&tr)
+        .arg("--dev")
+        .arg(&de)
+        .arg("--out")
+        .arg(&bilm)
+        .arg("--runs-dir")
+        .arg(dir.path().join("runs"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 300 sentences in batches of 32, two epochs
+    assert_eq!(v["steps"], 20, "{v}");
+    // far below a uniform guess over the vocabulary
+    let uniform = v["vocab_size"].as_f64().unwrap();
+    assert!(
+        v["dev"]["ppl_forward"].as_f64().unwrap() < uniform / 2.0,
+        "{v}"
+    );
+    let lines = dir.path().join("lines.txt");
+    std::fs::write(&lines, "The bank said so .\nShe sat on the bank\n").unwrap();
+    let out = journey()
+        .args(["nn", "bilm", "vectors", "--json", "--layer", "1", "--model"])
+        .arg(&bilm)
+        .arg("--input")
+        .arg(&lines)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["tokens"].as_array().unwrap().len(), 5);
+    assert_eq!(rows[1]["vectors"][4].as_array().unwrap().len(), 32);
+    let out = journey()
+        .args(["nn", "bilm", "vectors", "--layer", "3", "--model"])
+        .arg(&bilm)
+        .arg("--input")
+        .arg(&lines)
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--layer 3");
+    let out = journey()
+        .args([
+            "nn",
+            "bilm",
+            "probe",
+            "--json",
+            "--sentences",
+            "200",
+            "--epochs",
+            "2",
+        ])
+        .arg("--model")
+        .arg(&bilm)
+        .arg("--train")
+        .arg(&tr)
+        .arg("--dev")
+        .arg(&de)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let probes = v["rows"].as_array().unwrap();
+    // baseline, layers 0-2, the mix
+    assert_eq!(probes.len(), 5, "{v}");
+    // even a barely trained model's features carry POS information well
+    // above the most frequent tag overall (NNP, about a fifth of the tokens)
+    for p in probes {
+        assert!(p["accuracy"].as_f64().unwrap() > 0.4, "{v}");
+    }
+    let w: Vec<f64> = serde_json::from_value(v["mix_weights"].clone()).unwrap();
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-5, "{v}");
+
     // seq2seq: a tiny model on 200 Multi30k pairs trains, saves, translates
     // line for line and is scored with BLEU; misaligned files are refused.
     let Some(m30k) = testdata::file("eval/parallel/multi30k/train.en") else {

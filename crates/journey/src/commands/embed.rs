@@ -51,6 +51,10 @@ pub enum EmbedCommand {
         #[arg(long, default_value_t = 30_000)]
         restrict_vocab: usize,
     },
+    /// Sentence embeddings (BERT, mean pooling, L2 normalisation) of each
+    /// line of a file, with a sentence-transformers model such as
+    /// all-MiniLM-L6-v2: one vector per line (--json: a JSON array per line).
+    Sentences(super::sentence_search::SentencesArgs),
     /// The words closest to WORD by cosine similarity (exact, or HNSW with
     /// --approximate).
     Neighbours {
@@ -263,6 +267,7 @@ fn catalog_file(name: &str, flag: &str) -> Result<PathBuf> {
 
 pub fn run(g: &Global, cmd: EmbedCommand) -> Result<()> {
     match cmd {
+        EmbedCommand::Sentences(a) => super::sentence_search::sentences(g, a),
         EmbedCommand::Train(a) if a.algorithm == "glove" => train_glove(g, &a),
         EmbedCommand::Train(a) if a.algorithm == "fasttext" => train_fasttext(g, &a),
         EmbedCommand::Train(a) => {

@@ -9,6 +9,7 @@ pub mod features;
 pub mod ner;
 pub mod ner_neural;
 pub mod nn;
+pub mod sentence_search;
 pub mod sentiment;
 pub mod seq2seq;
 pub mod text;
