@@ -72,12 +72,14 @@ impl SentenceEmbedder {
                 match kind.rsplit('.').next().unwrap_or_default() {
                     "Transformer" | "Pooling" => {}
                     "Normalize" => normalize = true,
-                    other => return Err(bad(
-                        &modules_path,
-                        format!(
+                    other => {
+                        return Err(bad(
+                            &modules_path,
+                            format!(
                             "module {other:?} is not supported (Transformer, Pooling, Normalize)"
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
         }

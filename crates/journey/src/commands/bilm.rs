@@ -97,22 +97,35 @@ pub enum BilmCommand {
     },
 }
 
-/// Sentences of `path`: a CoNLL file when its first non-empty line has
-/// several columns or is `-DOCSTART-`, otherwise one sentence per line.
+/// Sentences of `path`: a CoNLL file (words in the first column) when it
+/// starts with `-DOCSTART-` or its first lines all end in a chunk tag
+/// column (`O`, `B-…`, `I-…`), otherwise one sentence per line.
 fn sentences(path: &Path) -> Result<Vec<Vec<String>>> {
     let text = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(text)
         .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", path.display()))?;
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let out: Vec<Vec<String>> =
-        if first.starts_with("-DOCSTART-") || first.split_whitespace().count() >= 4 {
-            read_ner(path)?.into_iter().map(|s| s.words).collect()
-        } else {
-            text.lines()
-                .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
+    let tag_column = |l: &&str| {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        cols.len() >= 2 && {
+            let t = cols[cols.len() - 1];
+            t == "O" || (t.len() > 2 && t.as_bytes()[1] == b'-' && "BIES".contains(&t[..1]))
+        }
+    };
+    let conll = head.first().is_some_and(|l| l.starts_with("-DOCSTART-"))
+        || (!head.is_empty() && head.iter().all(tag_column));
+    let out: Vec<Vec<String>> = if conll {
+        read_ner(path)?.into_iter().map(|s| s.words).collect()
+    } else {
+        text.lines()
+            .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
     if out.is_empty() {
         anyhow::bail!("{}: no sentences", path.display());
     }
