@@ -27,6 +27,7 @@ fn opt(name: &str, default: &str) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    journey_nn::allocator::keep_freed_memory();
     let threads: usize = opt("--threads", "2").parse()?;
     let steps: usize = opt("--steps", "30").parse()?;
     let path = opt("--data", "../shared/data/corpora/tinyshakespeare/input.txt");

@@ -39,6 +39,7 @@ impl Lcg {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    journey_nn::allocator::keep_freed_memory();
     let threads: usize = opt("--threads", "2").parse()?;
     let steps: usize = opt("--steps", "30").parse()?;
     let (batch, time, input, hidden) = (64usize, 40usize, 50usize, 128usize);

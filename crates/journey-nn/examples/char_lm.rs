@@ -21,6 +21,7 @@ fn opt(name: &str, default: &str) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    journey_nn::allocator::keep_freed_memory();
     let path = opt("--data", "../shared/data/corpora/tinyshakespeare/input.txt");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     let (train, val) = train_val_split(&text);

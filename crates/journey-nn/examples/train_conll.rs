@@ -18,6 +18,7 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    journey_nn::allocator::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     let data = PathBuf::from(
         flag(&args, "--data").unwrap_or_else(|| "/work/shared/data/ner/conll2003".into()),

@@ -26,6 +26,7 @@ fn lines(dir: &std::path::Path, name: &str) -> Vec<String> {
 }
 
 fn main() {
+    journey_nn::allocator::keep_freed_memory();
     let mut data = PathBuf::from("/work/shared/data/eval/parallel/multi30k");
     let mut minutes = 8.0f64;
     let mut config = Seq2SeqConfig::default();

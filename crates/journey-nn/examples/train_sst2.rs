@@ -29,6 +29,7 @@ fn read(path: &PathBuf, limit: usize) -> (Vec<String>, Vec<u32>) {
 }
 
 fn main() {
+    journey_nn::allocator::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     let get = |k: &str| {
         args.iter()

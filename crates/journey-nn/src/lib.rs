@@ -5,6 +5,7 @@
 
 pub mod accumulate;
 pub mod activations;
+pub mod allocator;
 pub mod attention;
 pub mod batching;
 pub mod beam_search;

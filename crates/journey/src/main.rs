@@ -82,6 +82,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // training allocates and frees large tensors at every step
+    journey_nn::allocator::keep_freed_memory();
     let cli = Cli::parse();
     output::init_logging(cli.global.quiet);
     if let Err(e) = cli.global.configure_threads() {

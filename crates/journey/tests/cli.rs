@@ -355,6 +355,29 @@ fn tour_runs_end_to_end_and_writes_the_report() {
     assert!(ratios["Relu"].as_f64().unwrap() > 1e-2, "{dl}");
     assert!(dl["bilstm"]["dev_accuracy"].as_f64().unwrap() > 0.7, "{dl}");
 
+    // Chapter 4 (with all-MiniLM-L6-v2 fetched, as CI does): each sentence's
+    // nearest neighbour is its paraphrase, the kitten query finds the dog
+    // sentences, and the attention heat map is drawn.
+    let tr = &v["chapters"]["transformers"];
+    if tr.get("skipped").is_none() {
+        at("4 Transformers");
+        assert_eq!(
+            tr["minilm"]["nearest"],
+            serde_json::json!([1, 0, 3, 2, 5, 4]),
+            "{tr}"
+        );
+        let hits = &tr["minilm"]["search"]["hits"];
+        let top: Vec<u64> = (0..2).map(|i| hits[i]["index"].as_u64().unwrap()).collect();
+        assert!(top.contains(&4) && top.contains(&5), "{tr}");
+        let svg = std::fs::read_to_string(report.join("figures/attention-head.svg")).unwrap();
+        assert_valid_svg(&svg, "attention-head.svg");
+    } else {
+        assert!(
+            std::env::var("JOURNEY_REQUIRE_DATA").ok().as_deref() != Some("1"),
+            "{tr}"
+        );
+    }
+
     // What the chapters found, against what is known of the data.
     // Embeddings: word2vec on the KJV puts "silver" next to "gold"; with the
     // GloVe vectors fetched (CI fetches them), man : king :: woman : queen,

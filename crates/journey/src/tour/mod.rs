@@ -13,6 +13,7 @@ mod sentiment_chapter;
 mod text_chapter;
 mod tokenizer_chapter;
 mod topics_chapter;
+mod transformers_chapter;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -142,6 +143,9 @@ pub fn run(g: &Global, args: TourArgs) -> Result<()> {
     let (section, facts) = timed(|| deep_learning_chapter::run(&ctx))?;
     sections.push(section);
     summary.insert("deep_learning".into(), facts);
+    let (section, facts) = timed(|| transformers_chapter::run(&ctx))?;
+    sections.push(section);
+    summary.insert("transformers".into(), facts);
     ctx.progress.finish_and_clear();
 
     let report = Report {
