@@ -12,7 +12,7 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use journey_nn::checkpoint::write_atomic;
-use journey_nn::model_file::serialize_sorted;
+use journey_nn::model_file::{serialize_sorted, ModelFile};
 use serde::Serialize;
 
 use crate::{LlmError, Result};
@@ -85,7 +85,10 @@ impl SentenceIndex {
         let mut meta = BTreeMap::new();
         meta.insert("format".into(), FORMAT.into());
         meta.insert("version".into(), VERSION.to_string());
-        meta.insert("model".into(), self.model.clone());
+        meta.insert(
+            "model".into(),
+            serde_json::to_string(&self.model).expect("strings serialise"),
+        );
         meta.insert(
             "sentences".into(),
             serde_json::to_string(&self.sentences).expect("strings serialise"),
@@ -95,47 +98,23 @@ impl SentenceIndex {
 
     /// Reads a file written by [`SentenceIndex::save`].
     pub fn load(path: &Path) -> Result<Self> {
-        let bad = |m: String| LlmError::Model {
-            path: path.to_path_buf(),
-            message: m,
-        };
-        let bytes = std::fs::read(path).map_err(|e| LlmError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let st = safetensors::SafeTensors::deserialize(&bytes)
-            .map_err(|e| bad(format!("not a sentence index (safetensors): {e:?}")))?;
-        let (_, header) = safetensors::SafeTensors::read_metadata(&bytes)
-            .map_err(|e| bad(format!("not a safetensors file: {e:?}")))?;
-        let meta = header.metadata().clone().unwrap_or_default();
-        if meta.get("format").map(String::as_str) != Some(FORMAT)
-            || meta.get("version").map(String::as_str) != Some(&VERSION.to_string())
-        {
-            return Err(bad(format!(
-                "not a {FORMAT} file of version {VERSION} (format {:?}, version {:?})",
-                meta.get("format"),
-                meta.get("version")
-            )));
-        }
-        let sentences: Vec<String> = serde_json::from_str(meta.get("sentences").map_or("", |s| s))
-            .map_err(|e| bad(format!("sentences: {e}")))?;
-        let view = st
-            .tensor("vectors")
-            .map_err(|_| bad("tensor vectors is missing".into()))?;
-        let t: Tensor = candle_core::safetensors::Load::load(&view, &Device::Cpu)
-            .map_err(|e| bad(format!("vectors: {e}")))?;
-        let vectors: Vec<Vec<f32>> = t
+        let file = ModelFile::open(path, FORMAT, VERSION)?;
+        let sentences: Vec<String> = file.field("sentences")?;
+        let vectors: Vec<Vec<f32>> = file
+            .tensor("vectors")?
             .to_vec2()
-            .map_err(|e| bad(format!("vectors must be [N, D] f32: {e}")))?;
+            .map_err(|e| file.error(format!("vectors must be [N, D] f32: {e}")))?;
         if vectors.len() != sentences.len() {
-            return Err(bad(format!(
-                "{} vectors for {} sentences",
-                vectors.len(),
-                sentences.len()
-            )));
+            return Err(file
+                .error(format!(
+                    "{} vectors for {} sentences",
+                    vectors.len(),
+                    sentences.len()
+                ))
+                .into());
         }
         Ok(Self {
-            model: meta.get("model").cloned().unwrap_or_default(),
+            model: file.field("model")?,
             sentences,
             vectors,
         })

@@ -333,44 +333,36 @@ impl Bilm {
         }
     }
 
-    /// Logits `[B, T, V]` of the forward and the backward LM, with their
-    /// targets ([`PAD`] where a position predicts nothing). Dropout only
-    /// with `rng`.
-    fn logits(
-        &self,
-        batch: &PaddedBatch,
-        mut rng: Option<&mut Rng>,
-    ) -> Result<[(Tensor, Tensor); 2]> {
+    /// Logits `[2B, T, V]` — the forward LM's rows, then the backward
+    /// LM's — with their targets ([`PAD`] where a position predicts
+    /// nothing): one softmax matmul for both directions. Dropout only with
+    /// `rng`.
+    fn logits(&self, batch: &PaddedBatch, mut rng: Option<&mut Rng>) -> Result<(Tensor, Tensor)> {
         let ls = self.layers(batch, rng.as_deref_mut())?;
         let (f, b) = ls.layers.last().expect("at least one layer");
-        let f = self.drop(f.clone(), rng.as_deref_mut())?;
-        let b = self.drop(b.clone(), rng)?;
+        let h = self.drop(Tensor::cat(&[f, b], 0)?, rng)?;
         let (tf, tb) = targets(batch)?;
-        Ok([
-            (self.softmax.forward(&f)?, tf),
-            (self.softmax.forward(&b)?, tb),
-        ])
+        Ok((self.softmax.forward(&h)?, Tensor::cat(&[&tf, &tb], 0)?))
     }
 
     /// Mean cross-entropy of a batch, both directions' predictions pooled
     /// (each direction predicts n + 1 tokens of a sentence of n words).
     /// Dropout only with `rng`.
     pub fn loss(&self, batch: &PaddedBatch, rng: Option<&mut Rng>) -> Result<Tensor> {
-        let [(lf, tf), (lb, tb)] = self.logits(batch, rng)?;
-        cross_entropy(
-            &Tensor::cat(&[&lf, &lb], 0)?,
-            &Tensor::cat(&[&tf, &tb], 0)?,
-            Some(PAD as i64),
-        )
+        let (logits, targets) = self.logits(batch, rng)?;
+        cross_entropy(&logits, &targets, Some(PAD as i64))
     }
 
     /// Mean cross-entropy of the forward and of the backward LM on a batch.
     pub fn direction_losses(&self, batch: &PaddedBatch) -> Result<(f64, f64)> {
-        let [(lf, tf), (lb, tb)] = self.logits(batch, None)?;
-        let ce = |l: &Tensor, t: &Tensor| -> Result<f64> {
-            Ok(cross_entropy(l, t, Some(PAD as i64))?.to_scalar::<f32>()? as f64)
+        let (logits, targets) = self.logits(batch, None)?;
+        let b = batch.rows();
+        let ce = |start: usize| -> Result<f64> {
+            let l = logits.narrow(0, start, b)?;
+            let t = targets.narrow(0, start, b)?;
+            Ok(cross_entropy(&l, &t, Some(PAD as i64))?.to_scalar::<f32>()? as f64)
         };
-        Ok((ce(&lf, &tf)?, ce(&lb, &tb)?))
+        Ok((ce(0)?, ce(b)?))
     }
 
     /// Loss and perplexity of both LMs on `sentences` (batches of

@@ -145,6 +145,17 @@ impl ModelFile {
         serde_json::from_str(text).map_err(|e| self.error(format!("{key}: {e}")))
     }
 
+    /// The tensor `name` (any stored type, as candle reads it).
+    pub fn tensor(&self, name: &str) -> Result<Tensor> {
+        let st = safetensors::SafeTensors::deserialize(&self.bytes)
+            .map_err(|e| self.error(format!("not a safetensors file: {e:?}")))?;
+        let view = st
+            .tensor(name)
+            .map_err(|_| self.error(format!("tensor {name} is missing")))?;
+        candle_core::safetensors::Load::load(&view, &Device::Cpu)
+            .map_err(|e| self.error(format!("tensor {name}: {e}")))
+    }
+
     /// Sets every variable of `varmap` from the tensor of the same name; a
     /// missing tensor, or one of another shape or type, is an error naming it.
     pub fn restore(&self, varmap: &VarMap) -> Result<()> {

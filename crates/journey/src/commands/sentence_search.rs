@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
+use journey_embed::pretrained::models_dir;
 use journey_llm::semantic_search::SentenceIndex;
 use journey_llm::sentence_embedder::SentenceEmbedder;
 use serde_json::json;
@@ -17,14 +18,9 @@ use crate::output::{print_table, Global};
 /// The default model folder: `$JOURNEY_MODELS/all-MiniLM-L6-v2`
 /// (`~/.cache/journey/models` when unset).
 pub fn default_model_dir() -> Result<PathBuf> {
-    let root = match std::env::var_os("JOURNEY_MODELS").filter(|v| !v.is_empty()) {
-        Some(r) => PathBuf::from(r),
-        None => {
-            PathBuf::from(std::env::var_os("HOME").context("HOME is not set; pass --model DIR")?)
-                .join(".cache/journey/models")
-        }
-    };
-    Ok(root.join("all-MiniLM-L6-v2"))
+    Ok(models_dir()
+        .context("cannot locate the models folder ($JOURNEY_MODELS or $HOME); pass --model DIR")?
+        .join("all-MiniLM-L6-v2"))
 }
 
 fn load_model(model: Option<&Path>) -> Result<(SentenceEmbedder, PathBuf)> {
